@@ -92,11 +92,11 @@ uint64_t unary(Un::Op op, uint64_t v, bool is64) {
         case Un::Op::Le32: return static_cast<uint32_t>(v);
         case Un::Op::Le64: return v;
         case Un::Op::Be16:
-        case Un::Op::Swap16: return std::byteswap(static_cast<uint16_t>(v));
+        case Un::Op::Swap16: return __builtin_bswap16(static_cast<uint16_t>(v));
         case Un::Op::Be32:
-        case Un::Op::Swap32: return std::byteswap(static_cast<uint32_t>(v));
+        case Un::Op::Swap32: return __builtin_bswap32(static_cast<uint32_t>(v));
         case Un::Op::Be64:
-        case Un::Op::Swap64: return std::byteswap(v);
+        case Un::Op::Swap64: return __builtin_bswap64(v);
     }
     return 0;
 }
@@ -355,8 +355,8 @@ Retired Interpreter::step() {
                     return;
                 }
                 uint64_t v = load_mem(base + off, x.width, pc, out);
-                if (x.width == 2) v = std::byteswap(static_cast<uint16_t>(v));
-                else if (x.width == 4) v = std::byteswap(static_cast<uint32_t>(v));
+                if (x.width == 2) v = __builtin_bswap16(static_cast<uint16_t>(v));
+                else if (x.width == 4) v = __builtin_bswap32(static_cast<uint32_t>(v));
                 set(Reg{0}, v);
             } else if constexpr (std::is_same_v<T, Jmp>) {
                 if (compare(x.cond, regs_[x.left.v], val(x.right), x.is32)) next = static_cast<uint32_t>(x.target);
