@@ -3,6 +3,7 @@
 #include "compiler/isa.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -275,13 +276,13 @@ std::vector<std::string> validate(std::span<const RawInsn> insns) {
         else if (second_half[*target])
             err(pc, "jump to " + std::to_string(*target) + " lands inside an lddw");
     }
+    // The last instruction (an lddw ending the program counts as its first slot) must not fall through.
     const size_t last = insns.size() - 1;
-    if (!second_half[last]) {
-        const RawInsn& l = insns[last];
-        const bool ends = l.opcode == (op::kClsJmp | op::kExit) || l.opcode == (op::kClsJmp | op::kJa) ||
-                          l.opcode == (op::kClsJmp32 | op::kJa);
-        if (!ends) err(last, "the last instruction is neither exit nor an unconditional jump");
-    }
+    const size_t last_insn = second_half[last] ? last - 1 : last;
+    const RawInsn& l = insns[last_insn];
+    const bool ends = l.opcode == (op::kClsJmp | op::kExit) || l.opcode == (op::kClsJmp | op::kJa) ||
+                      l.opcode == (op::kClsJmp32 | op::kJa);
+    if (!ends) err(last_insn, "the last instruction is neither exit nor an unconditional jump");
     return errors;
 }
 
