@@ -4,12 +4,14 @@
 
 #include "compiler/error.h"
 #include "driver/interp.h"
+#include "driver/jit/jit_engine.h"
 
 namespace bpfnic {
 
 std::unique_ptr<Engine> make_engine(const std::string& name) {
     if (name == "interp") return std::make_unique<Interpreter>();
-    throw Error(ErrorKind::NotFound, "unknown engine '" + name + "' (known: interp)");
+    if (name == "jit") return make_jit_engine();
+    throw Error(ErrorKind::NotFound, "unknown engine '" + name + "' (known: interp, jit)");
 }
 
 }  // namespace bpfnic

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// The x86-64 JIT engine: compiles every program of an object with asmjit at load and runs the
+// entry program as native code, with the interpreter's exact semantics (the interpreter is the
+// reference it is tested against). See jit_regs.h for the register mapping and stack model.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "driver/engine.h"
+#include "driver/jit/jit_compiler.h"
+
+namespace bpfnic {
+
+class JitEngine final : public Engine {
+public:
+    using Options = jit::CompileOptions;
+
+    JitEngine() = default;
+    explicit JitEngine(Options o) : opts_(o) {}
+
+    const char* name() const override { return "jit"; }
+    /// Compiles all programs of obj (the helpers are xdp_helper_table(), or
+    /// conformance_helper_table() when platform.name is "conformance").
+    void load(const Object& obj, size_t entry, MapSet& maps, const Platform& platform) override;
+    uint64_t run(ExecEnv& env, uint64_t r1, uint64_t r2) override;
+
+    /// Wall time of the last load (checks, emission, sealing), in nanoseconds.
+    uint64_t compile_ns() const { return compile_ns_; }
+    /// Bytes of machine code of the loaded object (all programs and shared stubs).
+    size_t code_size() const { return compiled_.code.code_size(); }
+    /// Per program of the loaded object: why it was not compiled ("" when it was).
+    const std::vector<std::string>& refused() const { return compiled_.refused; }
+
+private:
+    Options opts_;
+    jit::CompiledObject compiled_;
+    std::vector<std::string> names_;
+    size_t entry_ = 0;
+    uint64_t compile_ns_ = 0;
+};
+
+/// The "jit" entry of make_engine().
+std::unique_ptr<Engine> make_jit_engine();
+
+}  // namespace bpfnic
