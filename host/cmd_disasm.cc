@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// bpfnic disasm: an object's programs as text in llvm-objdump's syntax (or the conformance
+// suite's), one instruction a line with its slot index.
+#include <iostream>
+
+#include "compiler/disasm.h"
+#include "compiler/error.h"
+#include "host/cli.h"
+#include "host/exit_code.h"
+#include "host/object_select.h"
+
+namespace bpfnic {
+
+namespace po = boost::program_options;
+
+int cmd_disasm(const std::vector<std::string>& args, Cli& cli) {
+    po::options_description desc("Options");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("prog", po::value<std::string>()->default_value(""), "program to show, by function or section name (default: all)")
+        ("syntax", po::value<std::string>()->default_value("llvm"), "llvm (llvm-objdump) or conformance (the bpf_conformance suite's asm)");
+    po::options_description hidden;
+    hidden.add_options()
+        ("object", po::value<std::string>(), "eBPF object file");
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("object", 1);
+    const auto vm = parse_args(args, all, pos);
+    if (vm.count("help")) {
+        print_help(cli, "bpfnic disasm OBJ [--prog NAME] [--syntax llvm|conformance]", desc,
+                   "  bpfnic disasm build/examples/xdp_pass.o\n"
+                   "  bpfnic disasm build/examples/subprog.o --prog xdp_classify --syntax conformance\n");
+        return exit_code::kOk;
+    }
+    if (!vm.count("object")) throw Error(ErrorKind::BadInput, "disasm: no object file given (see 'bpfnic disasm --help')");
+    const std::string syntax_name = vm["syntax"].as<std::string>();
+    Syntax syntax;
+    if (syntax_name == "llvm") syntax = Syntax::Llvm;
+    else if (syntax_name == "conformance") syntax = Syntax::Conformance;
+    else throw Error(ErrorKind::BadInput, "--syntax '" + syntax_name + "': must be llvm or conformance");
+
+    const Object obj = open_object(vm["object"].as<std::string>());
+    bool first = true;
+    for (size_t i : select_programs(obj, vm["prog"].as<std::string>())) {
+        const Program& p = obj.programs[i];
+        if (!first) cli.out << "\n";
+        first = false;
+        cli.out << p.name << " (section " << p.section << ", " << prog_type_name(p.type) << ", " << p.insns.size()
+                << " instructions):\n";
+        for (size_t pc = 0; pc < p.insns.size(); ++pc) {
+            const bool wide = p.insns[pc].opcode == (op::kClsLd | op::kSizeDW | op::kModeImm);
+            if (wide && pc + 1 >= p.insns.size())
+                throw Error(ErrorKind::BadInput, obj.path + ": " + p.name + ": instruction " + std::to_string(pc) +
+                                                     ": lddw without its second half");
+            std::string idx = std::to_string(pc);
+            if (idx.size() < 5) idx.insert(0, 5 - idx.size(), ' ');
+            cli.out << idx << ":\t" << format_insn(&p.insns[pc], pc, syntax) << "\n";
+            if (wide) ++pc;
+        }
+    }
+    return exit_code::kOk;
+}
+
+}  // namespace bpfnic

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// The packet loop of `bpfnic run`.
+#include "host/run_command.h"
+
+#include "compiler/error.h"
+#include "driver/pcap_io.h"
+#include "host/object_select.h"
+#include "host/packet_source.h"
+#include "host/progress.h"
+#include "host/run_session.h"
+
+namespace bpfnic {
+
+namespace po = boost::program_options;
+
+void add_run_options(po::options_description& desc, const char* init_option) {
+    const std::string init = std::string(init_option) + ",";  // no short name
+    desc.add_options()
+        ("prog", po::value<std::string>()->default_value(""), "program to run, by function or section name (default: the first XDP program)")
+        ("engine", po::value<std::string>()->default_value("interp"), "interp, jit, hw (offload, falling back to software) or xcheck (interp against every other engine)")
+        ("pcap", po::value<std::string>(), "read packets from this pcap file (Ethernet)")
+        ("gen", po::value<std::string>(), "generate packets from SPEC, e.g. count=1000,mix=tcp:60/udp:30/icmp:10,sizes=64-1500,flows=16,ipv6=10,vlan=5,seed=42 (the default input: count=1000 and the defaults of docs/cli.md)")
+        ("repeat", po::value<int64_t>()->default_value(1), "runs per packet, for timing (maps see every run; outputs are the last run's)")
+        (init_option, po::value<std::vector<std::string>>()->composing(), "NAME=FILE: fill map NAME from a JSON file before the run (a report's map object or an entries array); repeatable");
+}
+
+RunArgs run_args_from(const po::variables_map& vm, const char* init_option) {
+    RunArgs a;
+    if (vm.count("object")) a.object = vm["object"].as<std::string>();
+    a.prog = vm["prog"].as<std::string>();
+    a.engine = vm["engine"].as<std::string>();
+    if (vm.count("pcap")) a.pcap = vm["pcap"].as<std::string>();
+    if (vm.count("gen")) a.gen = vm["gen"].as<std::string>();
+    if (a.pcap && a.gen) throw Error(ErrorKind::BadInput, "--pcap and --gen exclude each other");
+    if (vm.count("out")) a.out = vm["out"].as<std::string>();
+    const int64_t repeat = vm["repeat"].as<int64_t>();
+    if (repeat < 1 || repeat > 1000000000) throw Error(ErrorKind::BadInput, "--repeat " + std::to_string(repeat) + ": must be 1..1000000000");
+    a.repeat = static_cast<uint32_t>(repeat);
+    if (vm.count(init_option)) a.map_inits = vm[init_option].as<std::vector<std::string>>();
+    return a;
+}
+
+RunReport execute_run(const RunArgs& args, Cli& cli) {
+    SessionOptions so;
+    so.engine = args.engine;
+    so.repeat = args.repeat;
+    for (const auto& m : args.map_inits) {
+        const size_t eq = m.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+            throw Error(ErrorKind::BadInput, "--map '" + m + "': expected NAME=FILE");
+        so.map_files.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    }
+    const Object obj = open_object(args.object);
+    const size_t entry = select_entry(obj, args.prog);
+    // Open the input before loading engines so a bad pcap is reported first.
+    std::optional<PacketSource> src;
+    if (args.pcap) src = PacketSource::from_pcap(*args.pcap);
+    else if (!args.no_packets) src = PacketSource::from_spec(args.gen.value_or(""));
+    RunSession session(obj, entry, so);
+    std::optional<PcapWriter> writer;
+    if (args.out) writer.emplace(*args.out);
+
+    Progress progress(cli.err, cli.err_is_tty, "bpfnic run " + obj.programs[entry].name, src ? src->total() : std::optional<uint64_t>());
+    PcapPacket pkt;
+    uint64_t written = 0;
+    while (src && src->next(pkt)) {
+        const TestRunOutput& out = [&]() -> const TestRunOutput& {
+            try {
+                return session.run_packet(pkt.data);
+            } catch (const Error& e) {
+                // XdpBuff refuses frames longer than it holds: name the input's packet.
+                if (e.kind() == ErrorKind::BadInput) throw Error(e.kind(), src->description() + ": " + e.what());
+                throw;
+            }
+        }();
+        if (writer && (out.retval == kXdpPass || out.retval == kXdpTx)) {
+            writer->write(out.data_out, pkt.ts_ns);
+            ++written;
+        }
+        progress.update(src->index());
+    }
+    progress.finish();
+    if (writer) writer->close();
+
+    RunReport r = session.report();
+    r.input_kind = src ? src->kind() : "none";
+    r.input = src ? src->description() : "";
+    if (args.out) {
+        r.output_path = *args.out;
+        r.output_packets = written;
+    }
+    return r;
+}
+
+}  // namespace bpfnic

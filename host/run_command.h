@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// The options and the packet loop shared by `bpfnic run` and `bpfnic map dump OBJ`: input from
+// --pcap or --gen, the engine, repetitions, initial map contents, PASS/TX output to a pcap file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "driver/report.h"
+#include "host/cli.h"
+
+namespace bpfnic {
+
+struct RunArgs {
+    std::string object;
+    std::string prog;
+    std::string engine = "interp";
+    std::optional<std::string> pcap, gen, out;
+    uint32_t repeat = 1;
+    std::vector<std::string> map_inits;  ///< NAME=FILE
+    bool no_packets = false;             ///< load only: maps as loaded (and filled from map_inits)
+};
+
+/// Adds --prog, --engine, --pcap, --gen, --repeat and the NAME=FILE map option (init_option
+/// names it: "map" for run, "init" for map dump).
+void add_run_options(boost::program_options::options_description& desc, const char* init_option);
+
+/// Reads the options add_run_options added; throws Error (BadInput) on conflicting or invalid
+/// values.
+RunArgs run_args_from(const boost::program_options::variables_map& vm, const char* init_option);
+
+/// Loads the object, runs every packet of the input and returns the report (PASS and TX packets
+/// written to args.out when set). Shows progress on a terminal.
+RunReport execute_run(const RunArgs& args, Cli& cli);
+
+}  // namespace bpfnic
