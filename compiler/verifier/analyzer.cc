@@ -254,7 +254,8 @@ void Analyzer::do_bin(State& s, const Bin& b) {
     const char* op = op_name(b.op);
     if (!b.is64) reject(fmt("R%d 32-bit pointer arithmetic prohibited", is_pointer(dst.type) ? d : src_reg), {d, src_reg});
     if (is_pointer(dst.type) && is_pointer(src.type)) {
-        if (b.op != Bin::Op::Sub) reject(fmt("R%d pointer %s pointer prohibited", d, op), {d, src_reg});
+        if (b.op != Bin::Op::Sub)
+            reject(fmt("R%d pointer %s pointer prohibited", d, b.op == Bin::Op::Add ? "+=" : op), {d, src_reg});
         auto pkt_family = [](RegType t) {
             return t == RegType::Packet || t == RegType::PacketMeta || t == RegType::PacketEnd;
         };

@@ -149,8 +149,7 @@ RegState Analyzer::access_stack(State& s, const RegState& base, int regno, int64
         const Slot k = fr.bytes[b];
         uint64_t byte = 0;
         if (k == Slot::Invalid)
-            reject(fmt("invalid read from stack R%d off %d+%d size %d", regno, base.off,
-                       static_cast<int>(off), size),
+            reject(fmt("invalid read from stack R%d off=%lld size=%d", regno, static_cast<long long>(lo), size),
                    {regno});
         if (k == Slot::Misc) known = false;
         if (k == Slot::Spill) {
@@ -242,8 +241,7 @@ void Analyzer::check_range_mem(State& s, int regno, uint64_t size, bool write, c
             }
             for (int64_t b = lo + stack; b < hi + stack; ++b) {
                 if (fr.bytes[b] == Slot::Invalid)
-                    reject(fmt("invalid indirect read from stack R%d off %lld+%lld size %d", regno,
-                               static_cast<long long>(r.off), static_cast<long long>(b - stack - r.off), n),
+                    reject(fmt("invalid indirect read from stack R%d off=%lld size=%d", regno, static_cast<long long>(lo), n),
                            {regno});
                 if (fr.bytes[b] == Slot::Spill && is_pointer(fr.spills[b / 8].type))
                     reject(fmt("R%d leaks addr into helper %s argument", regno, what), {regno});
