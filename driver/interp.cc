@@ -343,12 +343,14 @@ Retired Interpreter::step() {
                 else if (x.fetch) set(x.src, old);
             } else if constexpr (std::is_same_v<T, PacketLoad>) {
                 // Legacy packet access: r0 = big-endian load from the packet (raw mode: the memory).
-                // Out of range ends the program with r0 = 0, as in the kernel.
-                const uint64_t off = (x.indirect ? static_cast<uint32_t>(regs_[x.src.v]) : 0) +
-                                     static_cast<uint64_t>(static_cast<int64_t>(x.imm));
+                // As in Linux, the offset is a 32-bit signed int (src + imm truncated to 32 bits);
+                // a negative offset or one past the end ends the program with r0 = 0.
+                const int32_t soff = static_cast<int32_t>(
+                    (x.indirect ? static_cast<uint32_t>(regs_[x.src.v]) : 0u) + static_cast<uint32_t>(x.imm));
+                const uint64_t off = static_cast<uint64_t>(static_cast<int64_t>(soff));
                 const uint64_t base = env_->xdp ? reinterpret_cast<uint64_t>(env_->xdp->data()) : raw_mem_;
                 const uint64_t len = env_->xdp ? env_->xdp->len() : raw_len_;
-                if (off + x.width > len || off > len) {
+                if (soff < 0 || off + x.width > len) {
                     set(Reg{0}, 0);
                     out.exited = true;
                     finished_ = true;
