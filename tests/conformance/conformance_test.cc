@@ -95,6 +95,10 @@ TEST_P(ConformanceInProcess, Runs) {
     if (!t.expected_error.empty()) error = "";  // the suite's messages are its own: any error passes
     EXPECT_EQ(check_expectation(got, error ? std::nullopt : std::optional<uint64_t>(t.expected_r0), error), "")
         << t.file << " on " << p.engine;
+    if (p.engine != "interp") {
+        const Outcome ref = run_case("interp", c);
+        EXPECT_EQ(compare_outcomes(got, ref), "") << t.file << " on " << p.engine << " against the interpreter";
+    }
 }
 
 std::string in_process_name(const ::testing::TestParamInfo<InProcessParam>& info) {
@@ -200,6 +204,28 @@ TEST_P(ConformancePlugin, PassesTheSuite) {
     RecordProperty("passed", static_cast<int>(passed));
     RecordProperty("total", static_cast<int>(total));
     EXPECT_EQ(passed + skipped, total) << "failures through the plugin:\n" << failures;
+}
+
+// The protocol itself: memory in the first argument (r2 = its length), r0 in hex on stdout, and a
+// refused program gives a non-zero exit with the reason on stderr.
+TEST_P(ConformancePlugin, SpeaksTheProtocol) {
+    const std::string& engine = GetParam();
+    // mov r0, r2; exit
+    const std::string length_prog = "bf 20 00 00 00 00 00 00 95 00 00 00 00 00 00 00\n";
+    ProcessResult r = run_process({BPFNIC_CONFORMANCE_PLUGIN, "01 02 03", "--engine", engine}, length_prog);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "0x3\n");
+    r = run_process({BPFNIC_CONFORMANCE_PLUGIN, "--engine", engine}, length_prog);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "0x0\n") << "no memory argument: r2 = 0";
+    // opcode 0xff: no such instruction.
+    r = run_process({BPFNIC_CONFORMANCE_PLUGIN, "--engine", engine}, "ff 00 00 00 00 00 00 00 95 00 00 00 00 00 00 00\n");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("unknown opcode 0xff"), std::string::npos) << r.err;
+    r = run_process({BPFNIC_CONFORMANCE_PLUGIN, "--engine", engine}, "95 00 00\n");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("not a whole number of 8-byte instructions"), std::string::npos) << r.err;
 }
 
 std::vector<std::string> plugin_params(const char* engine) {
