@@ -115,6 +115,7 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
         for (size_t entry : entries) {
             const std::string name = entries.size() == 1 ? module : module + ":" + obj.programs[entry].name;
             try {
+                verify_entry(obj, entry);
                 RunSession session(obj, entry, so);
                 PacketSource src = PacketSource::from_spec(spec);
                 Progress progress(cli.err, cli.err_is_tty, "bpfnic demo " + name, src.total());

@@ -64,8 +64,8 @@ int cmd_map(const std::vector<std::string>& args, Cli& cli) {
     const auto vm = parse_args(args, all, pos);
     if (vm.count("help")) {
         print_help(cli, "bpfnic map dump|lookup (OBJ [RUN OPTIONS] | --report REPORT.json) [--map NAME] [--key HEX]", desc,
-                   "  bpfnic run build/examples/xdp1.o --report r.json && bpfnic map dump --report r.json --map rxcnt\n"
                    "  bpfnic map dump build/examples/xdp1.o --gen count=500 --map rxcnt -j\n"
+                   "  bpfnic run build/examples/xdp1.o --report r.json && bpfnic map dump --report r.json --map rxcnt\n"
                    "  bpfnic map lookup --report r.json --map rxcnt --key \"06 00 00 00\"\n"
                    "  bpfnic map dump build/examples/globals.o\n");
         return exit_code::kOk;

@@ -6,6 +6,8 @@
 
 #include "compiler/error.h"
 #include "compiler/loader.h"
+#include "compiler/platform.h"
+#include "compiler/verifier/verifier.h"
 
 namespace bpfnic {
 
@@ -37,6 +39,14 @@ size_t select_entry(const Object& obj, const std::string& name) {
     for (size_t i = 0; i < obj.programs.size(); ++i)
         if (obj.programs[i].type == ProgType::Xdp) return i;
     throw Error(ErrorKind::NotFound, obj.path + ": no XDP program (programs: " + program_list(obj) + ")");
+}
+
+void verify_entry(const Object& obj, size_t entry) {
+    const Program& p = obj.programs.at(entry);
+    VerifierOptions opts;
+    opts.collect_facts = false;
+    const VerifierResult res = verify(p, obj.maps, software_xdp_platform(), opts);
+    if (!res.ok) throw Error(ErrorKind::Rejected, obj.path + ": " + p.name + ": rejected: " + res.headline());
 }
 
 std::vector<size_t> select_programs(const Object& obj, const std::string& name) {

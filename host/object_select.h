@@ -18,6 +18,10 @@ Object open_object(const std::string& path);
 /// program. Throws Error (NotFound) when there is no such program or no XDP program.
 size_t select_entry(const Object& obj, const std::string& name);
 
+/// Runs the verifier over obj.programs[entry] for the software XDP platform; throws Error
+/// (Rejected) "OBJ: PROG: rejected: instruction N: ..." when it refuses the program.
+void verify_entry(const Object& obj, size_t entry);
+
 /// Programs to show or verify: the one named, else all of them.
 std::vector<size_t> select_programs(const Object& obj, const std::string& name);
 

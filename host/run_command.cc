@@ -20,6 +20,7 @@ void add_run_options(po::options_description& desc, const char* init_option) {
         ("engine", po::value<std::string>()->default_value("interp"), "interp, jit, hw (offload, falling back to software) or xcheck (interp against every other engine)")
         ("pcap", po::value<std::string>(), "read packets from this pcap file (Ethernet)")
         ("gen", po::value<std::string>(), "generate packets from SPEC, e.g. count=1000,mix=tcp:60/udp:30/icmp:10,sizes=64-1500,flows=16,ipv6=10,vlan=5,seed=42 (the default input: count=1000 and the defaults of docs/cli.md)")
+        ("no-verify", po::bool_switch(), "run without verifying the program first (the interpreter still checks every memory access)")
         ("repeat", po::value<int64_t>()->default_value(1), "runs per packet, for timing (maps see every run; outputs are the last run's)")
         (init_option, po::value<std::vector<std::string>>()->composing(), "NAME=FILE: fill map NAME from a JSON file before the run (a report's map object or an entries array); repeatable");
 }
@@ -36,6 +37,7 @@ RunArgs run_args_from(const po::variables_map& vm, const char* init_option) {
     const int64_t repeat = vm["repeat"].as<int64_t>();
     if (repeat < 1 || repeat > 1000000000) throw Error(ErrorKind::BadInput, "--repeat " + std::to_string(repeat) + ": must be 1..1000000000");
     a.repeat = static_cast<uint32_t>(repeat);
+    a.verify = !vm["no-verify"].as<bool>();
     if (vm.count(init_option)) a.map_inits = vm[init_option].as<std::vector<std::string>>();
     return a;
 }
@@ -52,6 +54,10 @@ RunReport execute_run(const RunArgs& args, Cli& cli) {
     }
     const Object obj = open_object(args.object);
     const size_t entry = select_entry(obj, args.prog);
+    if (obj.programs[entry].type != ProgType::Xdp)
+        throw Error(ErrorKind::Unsupported, obj.path + ": " + obj.programs[entry].name + ": program type " +
+                                                prog_type_name(obj.programs[entry].type) + " is not supported (XDP only)");
+    if (args.verify) verify_entry(obj, entry);
     // Open the input before loading engines so a bad pcap is reported first.
     std::optional<PacketSource> src;
     if (args.pcap) src = PacketSource::from_pcap(*args.pcap);

@@ -21,6 +21,7 @@ struct RunArgs {
     std::optional<std::string> pcap, gen, out;
     uint32_t repeat = 1;
     std::vector<std::string> map_inits;  ///< NAME=FILE
+    bool verify = true;                  ///< run the verifier first (--no-verify: off)
     bool no_packets = false;             ///< load only: maps as loaded (and filled from map_inits)
 };
 

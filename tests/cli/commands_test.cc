@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// The bpfnic subcommands doing their job: run's summary, JSON report, pcap in and out and map
+// seeding; verify; disasm; map dump/lookup of a finished run; demo's table; --help texts.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "driver/pcap_io.h"
+#include "driver/traffic/generator.h"
+#include "tests/cli/cli_runner.h"
+
+namespace bpfnic::testing {
+namespace {
+
+using nlohmann::json;
+
+json run_json(const std::vector<std::string>& args) {
+    const CliResult r = run_cli(args);
+    EXPECT_EQ(r.rc, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    return json::parse(r.out);
+}
+
+TEST(CliHelp, MainAndSubcommandHelp) {
+    const CliResult main = run_cli({"--help"});
+    EXPECT_EQ(main.rc, 0);
+    EXPECT_NE(main.out.find("Exit codes:"), std::string::npos);
+    EXPECT_NE(main.out.find("Examples:"), std::string::npos);
+    for (const char* sub : {"demo", "run", "verify", "disasm", "map"}) {
+        const CliResult r = run_cli({sub, "--help"});
+        EXPECT_EQ(r.rc, 0) << sub;
+        EXPECT_EQ(r.out.rfind(std::string("Usage: bpfnic ") + sub, 0), 0u) << r.out;
+        EXPECT_NE(r.out.find("Examples:\n  bpfnic " + std::string(sub)), std::string::npos) << r.out;
+    }
+}
+
+TEST(CliRun, SummaryCountsVerdicts) {
+    const CliResult r = run_cli({"run", example("xdp_drop"), "--gen", "count=50,seed=3"});
+    EXPECT_EQ(r.rc, 0) << r.err;
+    EXPECT_NE(r.out.find("packets:       50\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("verdicts:      aborted 0, drop 50, pass 0, tx 0, redirect 0\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("instructions:  2.0 per packet\n"), std::string::npos) << r.out;
+}
+
+TEST(CliRun, JsonReportHasEveryKey) {
+    const json j = run_json({"run", example("xdp1"), "--gen", "count=100,seed=5", "-j"});
+    for (const char* key : {"engine", "packets", "verdicts", "offloaded", "fallback_reason", "instructions", "bundles",
+                            "cycles_per_packet", "ipc", "stalls", "mpps_at_mhz", "mismatches", "maps"})
+        EXPECT_TRUE(j.contains(key)) << key;
+    EXPECT_EQ(j["engine"], "interp");
+    EXPECT_EQ(j["packets"], 100);
+    EXPECT_EQ(j["verdicts"]["drop"], 100);
+    for (const char* v : {"aborted", "drop", "pass", "tx", "redirect"}) EXPECT_TRUE(j["verdicts"].contains(v)) << v;
+    EXPECT_EQ(j["offloaded"], false);
+    EXPECT_TRUE(j["fallback_reason"].is_null());
+    EXPECT_TRUE(j["cycles_per_packet"].is_null());  // not on hardware
+    EXPECT_TRUE(j["mpps_at_mhz"].is_null());
+    EXPECT_TRUE(j["mismatches"].is_null());          // not a cross-check
+    EXPECT_EQ(j["input"]["source"], "count=100,mix=tcp:60/udp:30/icmp:10,sizes=64-1500,flows=16,ipv6=10,vlan=5,seed=5");
+    // xdp1 counts packets per IP protocol: the counters add up to the packets.
+    uint64_t counted = 0;
+    for (const auto& e : j["maps"]["rxcnt"]["entries"]) {
+        const std::string v = e["value"];
+        counted += std::stoul(v.substr(0, 2), nullptr, 16) + (std::stoul(v.substr(3, 2), nullptr, 16) << 8);
+    }
+    EXPECT_EQ(counted, 100u);
+}
+
+TEST(CliRun, ReportFileMatchesJsonOutput) {
+    TempDir tmp;
+    const std::string report = tmp.file("r.json");
+    const json printed = run_json({"run", example("xdp1"), "--gen", "count=20", "--report", report, "-j"});
+    std::ifstream in(report);
+    const json written = json::parse(in);
+    json a = printed, b = written;
+    a.erase("ns_per_packet");
+    b.erase("ns_per_packet");
+    EXPECT_EQ(a, b);
+}
+
+TEST(CliRun, CrossCheckAgrees) {
+    const json j = run_json({"run", example("xdp2"), "--engine", "xcheck", "--gen", "count=300,seed=2", "-j"});
+    EXPECT_EQ(j["engine"], "xcheck");
+    EXPECT_EQ(j["engines"][0], "interp");
+    EXPECT_EQ(j["mismatches"], 0);
+    EXPECT_EQ(j["verdicts"]["tx"], 300);
+}
+
+TEST(CliRun, OutputPcapHoldsPassAndTxPackets) {
+    TempDir tmp;
+    const std::string spec = "count=40,seed=8";
+    TrafficGenerator gen(parse_traffic_spec(spec));
+    // xdp_pass: every packet out unchanged.
+    const std::string out_pass = tmp.file("pass.pcap");
+    const json jp = run_json({"run", example("xdp_pass"), "--gen", spec, "--out", out_pass, "-j"});
+    EXPECT_EQ(jp["output"]["packets"], 40);
+    const auto pkts = read_pcap(out_pass);
+    ASSERT_EQ(pkts.size(), 40u);
+    for (size_t i = 0; i < pkts.size(); ++i) EXPECT_EQ(pkts[i].data, gen.packet(i).bytes) << i;
+    // xdp_drop: nothing out.
+    const std::string out_drop = tmp.file("drop.pcap");
+    run_json({"run", example("xdp_drop"), "--gen", spec, "--out", out_drop, "-j"});
+    EXPECT_TRUE(read_pcap(out_drop).empty());
+    // xdp2 swaps MAC addresses and transmits: the output is the input with the MACs exchanged.
+    const std::string out_tx = tmp.file("tx.pcap");
+    run_json({"run", example("xdp2"), "--gen", spec, "--out", out_tx, "-j"});
+    const auto tx = read_pcap(out_tx);
+    ASSERT_EQ(tx.size(), 40u);
+    const auto in0 = gen.packet(0).bytes;
+    EXPECT_TRUE(std::equal(in0.begin(), in0.begin() + 6, tx[0].data.begin() + 6));
+    EXPECT_TRUE(std::equal(in0.begin() + 6, in0.begin() + 12, tx[0].data.begin()));
+}
+
+TEST(CliRun, PcapInput) {
+    TempDir tmp;
+    const std::string in = tmp.file("in.pcap");
+    {
+        TrafficGenerator gen(parse_traffic_spec("count=33,seed=4"));
+        PcapWriter w(in);
+        for (uint64_t i = 0; i < gen.count(); ++i) w.write(gen.packet(i).bytes, i * 1000);
+    }
+    const json j = run_json({"run", example("xdp_tx"), "--pcap", in, "-j"});
+    EXPECT_EQ(j["packets"], 33);
+    EXPECT_EQ(j["verdicts"]["tx"], 33);
+    EXPECT_EQ(j["input"]["kind"], "pcap");
+    EXPECT_EQ(j["input"]["source"], in);
+}
+
+TEST(CliRun, MapSeededFromFileAndReadBack) {
+    TempDir tmp;
+    // Start the TCP counter (protocol 6) of xdp1 at 1000.
+    const std::string init = tmp.file("rxcnt.json");
+    std::ofstream(init) << R"({"entries": [{"key": "06 00 00 00", "value": "e8 03 00 00 00 00 00 00"}]})";
+    const std::string report = tmp.file("r.json");
+    const std::string spec = "count=200,mix=tcp:1,seed=9";
+    const CliResult r = run_cli({"run", example("xdp1"), "--gen", spec, "--map", "rxcnt=" + init, "--report", report});
+    ASSERT_EQ(r.rc, 0) << r.err;
+    const CliResult l = run_cli({"map", "lookup", "--report", report, "--map", "rxcnt", "--key", "06 00 00 00"});
+    EXPECT_EQ(l.rc, 0) << l.err;
+    EXPECT_EQ(l.out, "key: 06 00 00 00  value: b0 04 00 00 00 00 00 00\n");  // 1000 + 200 = 0x4b0
+    // A report's map object seeds a later run as it is.
+    std::ifstream rin(report);
+    const json rep = json::parse(rin);
+    const std::string again = tmp.file("again.json");
+    std::ofstream(again) << rep["maps"]["rxcnt"].dump();
+    const json j2 = run_json({"run", example("xdp1"), "--gen", spec, "--map", "rxcnt=" + again, "-j"});
+    for (const auto& e : j2["maps"]["rxcnt"]["entries"])
+        if (e["key"] == "06 00 00 00") EXPECT_EQ(e["value"], "78 05 00 00 00 00 00 00");  // 1200 + 200
+    const CliResult missing = run_cli({"map", "lookup", "--report", report, "--map", "rxcnt", "--key", "00 01 00 00"});
+    EXPECT_EQ(missing.rc, 3);
+    EXPECT_EQ(missing.err, "bpfnic: error: map 'rxcnt': no entry with key 00 01 00 00\n");
+}
+
+TEST(CliMap, DumpAfterRunningObject) {
+    const CliResult r = run_cli({"map", "dump", example("xdp1"), "--gen", "count=10,mix=udp:1,ipv6=0,vlan=0", "--map", "rxcnt"});
+    ASSERT_EQ(r.rc, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("map rxcnt: percpu_array, key 4 B, value 8 B, max_entries 256, 256 entries\n", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find("key: 11 00 00 00  value: 0a 00 00 00 00 00 00 00\n"), std::string::npos) << r.out;  // UDP: 10
+}
+
+TEST(CliMap, DumpWithoutTrafficShowsLoadedMaps) {
+    const CliResult r = run_cli({"map", "dump", example("globals"), "-j"});
+    ASSERT_EQ(r.rc, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_FALSE(j.empty());
+    for (const auto& [name, m] : j.items()) EXPECT_TRUE(m.contains("entries")) << name;
+}
+
+TEST(CliVerify, AcceptsExamples) {
+    for (const char* name : {"xdp1", "xdp2", "xdp_pass", "subprog"}) {
+        const CliResult r = run_cli({"verify", example(name)});
+        EXPECT_EQ(r.rc, 0) << name << ": " << r.out << r.err;
+        EXPECT_NE(r.out.find(": accepted ("), std::string::npos) << r.out;
+    }
+}
+
+TEST(CliDisasm, PrintsLlvmSyntax) {
+    const CliResult r = run_cli({"disasm", example("xdp_pass")});
+    EXPECT_EQ(r.rc, 0) << r.err;
+    EXPECT_EQ(r.out, "xdp_pass_prog (section xdp, xdp, 2 instructions):\n    0:\tr0 = 2\n    1:\texit\n");
+    const CliResult c = run_cli({"disasm", example("xdp_pass"), "--syntax", "conformance"});
+    EXPECT_EQ(c.rc, 0) << c.err;
+    EXPECT_NE(c.out.find("    0:\tmov"), std::string::npos) << c.out;
+}
+
+// The first nine cells of the table row of a module (the timing cells that follow vary).
+std::vector<std::string> row(const std::string& table, const std::string& module) {
+    std::istringstream lines(table);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream cells(line);
+        std::vector<std::string> out;
+        for (std::string c; out.size() < 9 && cells >> c;) out.push_back(c);
+        if (!out.empty() && out[0] == module) return out;
+    }
+    ADD_FAILURE() << "no row for " << module << " in\n" << table;
+    return std::vector<std::string>(9);
+}
+
+TEST(CliDemo, TableForEveryModule) {
+    TempDir tmp;
+    for (const char* name : {"xdp_pass", "xdp_drop", "xdp1"})
+        std::filesystem::copy_file(example(name), tmp.file(std::string(name) + ".o"));
+    const CliResult r = run_cli({"demo", "--examples", tmp.path().string(), "--gen", "count=64,seed=1"});
+    EXPECT_EQ(r.rc, 0) << r.err;
+    EXPECT_NE(r.out.find("bpfnic demo: 3 IO modules from " + tmp.path().string()), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("module "), std::string::npos);
+    EXPECT_NE(r.out.find("interp ns/pkt"), std::string::npos);
+    // One row per module: name, packets, aborted, drop, pass, tx, redirect, ..., mismatches.
+    EXPECT_EQ(row(r.out, "xdp_drop"), (std::vector<std::string>{"xdp_drop", "64", "0", "64", "0", "0", "0", "2", "2.0"}));
+    EXPECT_EQ(row(r.out, "xdp_pass"), (std::vector<std::string>{"xdp_pass", "64", "0", "0", "64", "0", "0", "2", "2.0"}));
+    EXPECT_EQ(row(r.out, "xdp1")[3], "64");
+    EXPECT_NE(r.out.find("all engines agree on every packet"), std::string::npos) << r.out;
+    const CliResult j = run_cli({"demo", "--examples", tmp.path().string(), "--gen", "count=8", "-j"});
+    EXPECT_EQ(j.rc, 0) << j.err;
+    const json reports = json::parse(j.out);
+    ASSERT_EQ(reports.size(), 3u);
+    EXPECT_EQ(reports[0]["mismatches"], 0);
+}
+
+}  // namespace
+}  // namespace bpfnic::testing
