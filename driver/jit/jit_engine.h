@@ -31,6 +31,8 @@ public:
     uint64_t compile_ns() const { return compile_ns_; }
     /// Bytes of machine code of the loaded object (all programs and shared stubs).
     size_t code_size() const { return compiled_.code.code_size(); }
+    /// Start of the sealed code pages (for W^X checks), nullptr before a load.
+    const void* code_address() const { return reinterpret_cast<const void*>(compiled_.code.base()); }
     /// Per program of the loaded object: why it was not compiled ("" when it was).
     const std::vector<std::string>& refused() const { return compiled_.refused; }
 
