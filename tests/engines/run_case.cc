@@ -2,6 +2,7 @@
 // Running test programs on engines and comparing their outcomes (see run_case.h).
 #include "tests/engines/run_case.h"
 
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>

@@ -28,7 +28,7 @@ std::string strip_comment(const std::string& line) {
 
 class Parser {
 public:
-    Parser(const std::string& name) : name_(name) {}
+    explicit Parser(const std::string& name) : name_(name) {}
 
     [[noreturn]] void fail(size_t line, const std::string& what) const {
         throw Error(ErrorKind::BadInput, name_ + ":" + std::to_string(line) + ": " + what);
