@@ -61,6 +61,36 @@ std::string ns_cell(const RunReport& r, const std::string& engine) {
     return it == r.ns_per_packet.end() ? "-" : fixed(it->second, 0);
 }
 
+/// One row per program; the hardware columns appear when the hardware engine ran somewhere.
+void print_table(std::ostream& out, const std::vector<std::pair<std::string, RunReport>>& rows) {
+    bool hw = false;
+    for (const auto& [name, r] : rows) hw |= r.cycles.has_value();
+    std::vector<std::string> header = {"module", "packets", "aborted", "drop", "pass", "tx", "redirect", "insns",
+                                       "insns/pkt", "interp ns/pkt", "jit ns/pkt"};
+    if (hw) {
+        header.push_back("cycles/pkt");
+        for (double mhz : kReportClocksMhz) header.push_back("Mpps@" + fixed(mhz, mhz == double(int64_t(mhz)) ? 0 : 2));
+    }
+    header.push_back("mismatches");
+    TextTable table(header);
+    for (const auto& [name, r] : rows) {
+        std::vector<std::string> cells = {name, num(r.packets), num(r.verdicts.aborted), num(r.verdicts.drop),
+                                          num(r.verdicts.pass), num(r.verdicts.tx), num(r.verdicts.redirect),
+                                          num(r.program_instructions),
+                                          r.packets ? fixed(double(r.instructions_executed) / double(r.packets), 1) : "-",
+                                          ns_cell(r, "interp"), ns_cell(r, "jit")};
+        if (hw) {
+            const bool have = r.cycles && *r.cycles && r.packets;
+            const double cpp = have ? double(*r.cycles) / double(r.packets) : 0.0;
+            cells.push_back(have ? fixed(cpp, 1) : "-");
+            for (double mhz : kReportClocksMhz) cells.push_back(have ? fixed(mhz / cpp, 2) : "-");
+        }
+        cells.push_back(r.mismatches ? num(*r.mismatches) : "-");
+        table.add(std::move(cells));
+    }
+    table.print(out);
+}
+
 }  // namespace
 
 int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
@@ -91,8 +121,7 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
         if (e.path().extension() == ".o") objects.push_back(e.path());
     std::sort(objects.begin(), objects.end());
 
-    TextTable table({"module", "packets", "aborted", "drop", "pass", "tx", "redirect", "insns", "insns/pkt",
-                     "interp ns/pkt", "jit ns/pkt", "cycles/pkt", "mismatches"});
+    std::vector<std::pair<std::string, RunReport>> rows;
     nlohmann::json reports = nlohmann::json::array();
     std::vector<std::string> failures;
     int first_failure = exit_code::kOk;
@@ -131,14 +160,8 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
                 mismatches += r.mismatches.value_or(0);
                 for (const auto& e : r.engines)
                     if (std::find(engines_seen.begin(), engines_seen.end(), e) == engines_seen.end()) engines_seen.push_back(e);
-                const nlohmann::json j = to_json(r);
-                const auto cpp = j["cycles_per_packet"];
-                table.add({name, num(r.packets), num(r.verdicts.aborted), num(r.verdicts.drop), num(r.verdicts.pass),
-                           num(r.verdicts.tx), num(r.verdicts.redirect), num(r.program_instructions),
-                           r.packets ? fixed(double(r.instructions_executed) / double(r.packets), 1) : "-",
-                           ns_cell(r, "interp"), ns_cell(r, "jit"), cpp.is_null() ? "-" : fixed(cpp.get<double>(), 1),
-                           r.mismatches ? num(*r.mismatches) : "-"});
-                if (json) reports.push_back(j);
+                if (json) reports.push_back(to_json(r));
+                rows.emplace_back(name, std::move(r));
             } catch (const Error& e) {
                 failures.push_back(name + ": " + e.what());
                 if (!first_failure) first_failure = exit_code_for(e.kind());
@@ -153,7 +176,7 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
                 << parse_traffic_spec(spec).to_string() << ", engines:";
         for (const auto& e : engines_seen) cli.out << " " << e;
         cli.out << "\n\n";
-        table.print(cli.out);
+        print_table(cli.out, rows);
         if (so.engine == "xcheck")
             cli.out << "\n" << (mismatches ? "MISMATCHES between engines: " + std::to_string(mismatches)
                                            : std::string("all engines agree on every packet")) << "\n";

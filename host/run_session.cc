@@ -7,6 +7,9 @@
 #include "compiler/error.h"
 #include "compiler/platform.h"
 #include "host/map_compare.h"
+#ifdef BPFNIC_HAVE_HW
+#include "driver/hw/hw_engine.h"
+#endif
 
 namespace bpfnic {
 
@@ -21,6 +24,7 @@ struct RunSession::Slot {
     uint64_t ns_total = 0;
     uint64_t insns_total = 0;
     uint64_t cycles_total = 0;
+    std::map<std::string, uint64_t> stalls;  // hardware: stall cycles by cause, summed over packets
 
     Slot(std::string n, std::unique_ptr<Engine> e, const Object& obj) : name(std::move(n)), engine(std::move(e)), maps(obj.maps) {
         env.maps = &maps;
@@ -63,7 +67,26 @@ std::string first_byte_difference(const std::vector<uint8_t>& a, const std::vect
     return "length " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) + ", first difference at byte " + std::to_string(i);
 }
 
+std::string engine_not_built(const std::string& name) {
+    return name + ": the hardware engine is not part of this build (configure with -DBPFNIC_HW=ON)";
+}
+
 }  // namespace
+
+void RunSession::add_hw_counters([[maybe_unused]] Slot& s) {
+#ifdef BPFNIC_HAVE_HW
+    if (auto* hw = dynamic_cast<HwEngine*>(s.engine.get())) {
+        const sim::PerfCounters& c = hw->last_counters();
+        s.stalls["load_use"] += c.stall_load_use;
+        s.stalls["divide"] += c.stall_div;
+        s.stalls["helper"] += c.stall_helper;
+        s.stalls["extension"] += c.stall_ext;
+        s.stalls["atomic"] += c.stall_atomic;
+        s.stalls["branch_flush"] += c.flushes;
+        s.stalls["stack_scrub"] += c.scrub;
+    }
+#endif
+}
 
 RunSession::RunSession(const Object& obj, size_t entry, const SessionOptions& opts)
     : repeat_(opts.repeat ? opts.repeat : 1), max_details_(opts.max_mismatch_details) {
@@ -84,7 +107,7 @@ RunSession::RunSession(const Object& obj, size_t entry, const SessionOptions& op
             report_.offloaded = true;
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::Unsupported && e.kind() != ErrorKind::NotFound) throw;
-            report_.fallback_reason = e.what();
+            report_.fallback_reason = e.kind() == ErrorKind::NotFound ? engine_not_built("hw") : std::string(e.what());
             try {
                 add_slot("jit", obj, entry, opts);
             } catch (const Error& e2) {
@@ -101,8 +124,10 @@ RunSession::RunSession(const Object& obj, size_t entry, const SessionOptions& op
                 if (std::string(other) == "hw") report_.offloaded = true;
             } catch (const Error& e) {
                 if (e.kind() != ErrorKind::Unsupported && e.kind() != ErrorKind::NotFound) throw;
-                report_.skipped_engines.push_back(std::string(other) + ": " + e.what());
-                if (std::string(other) == "hw") report_.fallback_reason = e.what();
+                const bool hw = std::string(other) == "hw";
+                const std::string why = hw && e.kind() == ErrorKind::NotFound ? engine_not_built("hw") : std::string(e.what());
+                report_.skipped_engines.push_back(hw ? why : std::string(other) + ": " + why);
+                if (hw) report_.fallback_reason = why;
             }
         }
         report_.mismatches = 0;
@@ -136,6 +161,7 @@ const TestRunOutput& RunSession::run_packet(std::span<const uint8_t> packet) {
         s.ns_total += s.last.duration_ns;
         s.insns_total += s.last.stats.insns;
         s.cycles_total += s.last.stats.cycles;
+        add_hw_counters(s);
         if (i > 0) compare(i, index);
     }
     const Slot& ref = *slots_[0];
@@ -178,7 +204,10 @@ RunReport RunSession::report() {
     r.instructions_executed = ref.insns_total;
     for (const auto& s : slots_) {
         if (r.packets) r.ns_per_packet[s->name] = double(s->ns_total) / double(r.packets);
-        if (s->name == "hw") r.cycles = s->cycles_total;
+        if (s->name == "hw") {
+            r.cycles = s->cycles_total;
+            r.stalls = s->stalls;
+        }
     }
     r.maps = maps_to_json(slots_[0]->maps);
     return r;

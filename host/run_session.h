@@ -52,6 +52,7 @@ private:
     struct Slot;
     void add_slot(const std::string& name, const Object& obj, size_t entry, const SessionOptions& opts);
     void compare(size_t i, uint64_t packet);
+    static void add_hw_counters(Slot& s);
 
     std::vector<std::unique_ptr<Slot>> slots_;
     RunReport report_;
