@@ -25,8 +25,8 @@ std::string hex(const std::vector<uint8_t>& bytes) {
     return s;
 }
 
-std::map<std::vector<uint8_t>, std::vector<uint8_t>> dump_map(Map& m) {
-    std::map<std::vector<uint8_t>, std::vector<uint8_t>> out;
+MapContents dump_map(Map& m) {
+    MapContents out;
     if (m.def().type == map_type::kProgArray) return out;  // holds program indices, not data
     std::vector<uint8_t> key(m.def().key_size), next(m.def().key_size), value(m.host_value_size());
     const void* cur = nullptr;
@@ -39,6 +39,8 @@ std::map<std::vector<uint8_t>, std::vector<uint8_t>> dump_map(Map& m) {
 }
 
 }  // namespace
+
+MapContents map_contents(Map& m) { return dump_map(m); }
 
 RunState run_program(Engine& engine, const RandomProgram& prog) {
     RunState s;

@@ -15,6 +15,8 @@
 
 namespace bpfnic::testing {
 
+using MapContents = std::map<std::vector<uint8_t>, std::vector<uint8_t>>;
+
 /// Everything one run produced that another engine must reproduce.
 struct RunState {
     uint64_t r0 = 0;
@@ -23,10 +25,13 @@ struct RunState {
     std::vector<uint8_t> meta;     ///< XDP: the metadata area
     RedirectTarget redirect;
     std::vector<std::string> trace;
-    std::vector<std::map<std::vector<uint8_t>, std::vector<uint8_t>>> maps;  ///< key -> value, per map
+    std::vector<MapContents> maps;  ///< per map
 
     bool operator==(const RunState&) const = default;
 };
+
+/// A map's contents through the host interface (key -> host value copy); prog arrays are empty.
+MapContents map_contents(Map& m);
 
 /// Loads (on software_xdp_platform()) and runs the program on engine with fresh maps and input.
 RunState run_program(Engine& engine, const RandomProgram& prog);
