@@ -5,12 +5,18 @@
 #include "compiler/error.h"
 #include "driver/interp.h"
 #include "driver/jit/jit_engine.h"
+#ifdef BPFNIC_HAVE_HW
+#include "driver/hw/hw_engine.h"
+#endif
 
 namespace bpfnic {
 
 std::unique_ptr<Engine> make_engine(const std::string& name) {
     if (name == "interp") return std::make_unique<Interpreter>();
     if (name == "jit") return make_jit_engine();
+#ifdef BPFNIC_HAVE_HW
+    if (name == "hw") return std::make_unique<HwEngine>();
+#endif
     throw Error(ErrorKind::NotFound, "unknown engine '" + name + "' (known: interp, jit)");
 }
 

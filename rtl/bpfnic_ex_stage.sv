@@ -404,6 +404,10 @@ module bpfnic_ex_stage #(
               stall_ext_o  = !ext_rvalid_i;
               res0         = d0.atomic ? bpfnic_pkg::extend(ext_rdata_i, d0.width, 1'b0)
                                        : bpfnic_pkg::extend(ext_rdata_i, d0.width, d0.sx);
+              // The map unit performs the atomic; the value it stored is traced from the old one.
+              if (d0.atomic) begin
+                mem_wval = atomic_new(d0.imm[7:0], ext_rdata_i, b0, ex_args_i[63:0], d0.width);
+              end
               if (ext_rvalid_i && ext_err_i) begin
                 trap_valid = 1'b1;
                 trap_cause = bpfnic_pkg::TRAP_EXT_ERR;
