@@ -156,13 +156,16 @@ void ProgramEmitter::emit_call(const Call& c, uint32_t pc) {
     emit_helper_call(reinterpret_cast<uint64_t>(sh_.helpers->get(c.helper)), c.helper == helper_id::kTailCall);
 }
 
-// bpf_map_lookup_elem(array, &key) without a call: r0 = key < max_entries ? base + key * size : 0.
+// bpf_map_lookup_elem(array, &key) without a call (ARRAY and PERCPU_ARRAY): r0 = key < max_entries ? base + key * size : 0.
 bool ProgramEmitter::emit_inline_lookup() {
     const int32_t mi = known_map_[1];
     if (mi < 0) return false;
     Map& m = sh_.maps->at(static_cast<size_t>(mi));
     uint8_t* base = m.array_base();
-    if (m.def().type != map_type::kArray || !base || m.def().key_size != 4) return false;
+    // Per-CPU arrays share the layout while there is one possible CPU (driver/maps.h).
+    static_assert(kPossibleCpus == 1, "inline per-CPU array lookups assume one CPU");
+    const bool array = m.def().type == map_type::kArray || m.def().type == map_type::kPercpuArray;
+    if (!array || !base || m.def().key_size != 4) return false;
     const uint32_t vs = m.def().value_size;
     asmjit::Label miss = a_.newLabel(), done = a_.newLabel();
     a_.mov(x86::eax, x86::dword_ptr(gp64(Reg{2})));

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// Native xdp_drop, xdp_pass, xdp_tx, xdp1 and xdp2 (examples/xdp_{drop,pass,tx}.c, xdp1.c, xdp2.c).
+#include "bench/native/native_modules.h"
+
+namespace bpfnic::bench {
+
+namespace {
+
+class Constant final : public NativeModule {
+public:
+    explicit Constant(uint32_t verdict) : verdict_(verdict) {}
+    void bind(MapSet&, const Object&) override {}
+    uint32_t run(XdpBuff&) override { return verdict_; }
+
+private:
+    uint32_t verdict_;
+};
+
+// xdp1: count per IP protocol in rxcnt (PERCPU_ARRAY[256] of u64), drop. xdp2: as xdp1, but a
+// frame without a full Ethernet header is dropped uncounted; otherwise swap MACs and transmit.
+class ProtoCount final : public NativeModule {
+public:
+    explicit ProtoCount(bool tx) : tx_(tx) {}
+    void bind(MapSet& maps, const Object&) override {
+        Map& m = maps.at(static_cast<size_t>(maps.find("rxcnt")));
+        counters_ = reinterpret_cast<uint64_t*>(m.array_base());
+        entries_ = m.def().max_entries;
+    }
+    uint32_t run(XdpBuff& buff) override {
+        uint8_t* data = buff.data();
+        bool eth_ok = false;
+        const uint32_t key = native::ip_protocol(data, buff.data_end(), &eth_ok);
+        if (tx_ && !eth_ok) return 1;  // XDP_DROP
+        if (key < entries_) counters_[key] += 1;
+        if (!tx_) return 1;  // XDP_DROP
+        native::swap_macs(data);
+        return 3;  // XDP_TX
+    }
+
+private:
+    bool tx_;
+    uint64_t* counters_ = nullptr;
+    uint32_t entries_ = 0;
+};
+
+// rxq_info: per-queue packet/byte counters, verdict and MAC swap from the .data config.
+class RxqInfo final : public NativeModule {
+public:
+    void bind(MapSet& maps, const Object&) override {
+        Map& stats = maps.at(static_cast<size_t>(maps.find("rx_queue_stats")));
+        stats_ = reinterpret_cast<uint64_t*>(stats.array_base());
+        entries_ = stats.def().max_entries;
+        config_ = reinterpret_cast<uint32_t*>(maps.at(static_cast<size_t>(maps.find(".data"))).array_base());
+        last_ifindex_ = reinterpret_cast<uint32_t*>(maps.at(static_cast<size_t>(maps.find(".bss"))).array_base());
+    }
+    uint32_t run(XdpBuff& buff) override {
+        constexpr uint32_t kMaxRxqs = 64;
+        const XdpMd* md = buff.md();
+        const uint32_t key = md->rx_queue_index < kMaxRxqs ? md->rx_queue_index : kMaxRxqs;
+        *last_ifindex_ = md->ingress_ifindex;
+        if (key >= entries_) return 0;  // XDP_ABORTED
+        uint64_t* st = stats_ + 2 * key;
+        __atomic_fetch_add(&st[0], 1, __ATOMIC_SEQ_CST);
+        __atomic_fetch_add(&st[1], buff.len(), __ATOMIC_SEQ_CST);
+        const uint32_t action = config_[0];
+        if (action == 3 && config_[1]) {
+            if (buff.len() < 14) return 1;
+            native::swap_macs(buff.data());
+        }
+        if (action == 1 || action == 3) return action;
+        return 2;  // XDP_PASS
+    }
+
+private:
+    uint64_t* stats_ = nullptr;
+    uint32_t entries_ = 0;
+    uint32_t* config_ = nullptr;
+    uint32_t* last_ifindex_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<NativeModule> make_native_module(const std::string& name) {
+    if (name == "xdp_drop") return std::make_unique<Constant>(1);
+    if (name == "xdp_pass") return std::make_unique<Constant>(2);
+    if (name == "xdp_tx") return std::make_unique<Constant>(3);
+    if (name == "xdp1") return std::make_unique<ProtoCount>(false);
+    if (name == "xdp2") return std::make_unique<ProtoCount>(true);
+    if (name == "rxq_info") return std::make_unique<RxqInfo>();
+    return nullptr;
+}
+
+}  // namespace bpfnic::bench
