@@ -246,5 +246,31 @@ TEST(ConformanceSuite, HoldsAllTests) {
     EXPECT_EQ(suite().size(), 313u);
 }
 
+// The suite's .data files through the project's reader and assembler: every file parses, its
+// expected r0 is the one the suite's assembled form carries, and its program assembles to exactly
+// the suite's own encoding.
+TEST(ConformanceSuite, DataFilesParseAndAssembleToTheSuiteEncoding) {
+    if (!suite_present()) GTEST_SKIP() << "bpf_conformance suite not found at " << kSuitePath;
+    const std::string root = std::string(BPFNIC_CONFORMANCE_DIR) + "/tests";
+    size_t checked = 0;
+    for (const SuiteTest& t : suite()) {
+        SCOPED_TRACE(t.file);
+        DataFile f;
+        ASSERT_NO_THROW(f = read_data_file(root, t.file));
+        ASSERT_TRUE(f.result.has_value());
+        EXPECT_EQ(hex(*f.result), hex(t.expected_r0));
+        std::vector<RawInsn> insns;
+        try {
+            insns = program_of(f);
+        } catch (const Error& e) {
+            ADD_FAILURE() << t.file << ": " << e.what();
+            continue;
+        }
+        EXPECT_EQ(hex_bytes(insns_to_bytes(insns)), hex_bytes(bytes_of(t.code_hex, t.file)));
+        ++checked;
+    }
+    EXPECT_EQ(checked, suite().size());
+}
+
 }  // namespace
 }  // namespace bpfnic::tests
