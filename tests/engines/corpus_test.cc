@@ -64,6 +64,7 @@ TEST(CorpusFiles, EveryFileParsesAndIsDocumented) {
         SCOPED_TRACE(name);
         DataFile f;
         ASSERT_NO_THROW(f = read_data_file(kCorpusRoot, name));
+        EXPECT_EQ(f.license, "MIT") << name << ": no SPDX-License-Identifier line";
         EXPECT_FALSE(f.description.empty()) << name << ": no comment saying what the file checks";
         EXPECT_TRUE(f.has_asm || f.has_raw);
     }

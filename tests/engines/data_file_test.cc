@@ -39,6 +39,7 @@ TEST(DataFile, ReadsEverySection) {
         "x/t.data");
     EXPECT_EQ(f.name, "x/t.data");
     EXPECT_EQ(f.description, "Checks something. Over two lines.");
+    EXPECT_EQ(f.license, "MIT");
     EXPECT_TRUE(f.has_asm);
     EXPECT_EQ(f.asm_text, "mov %r0, 1 # a comment\nexit\n");
     EXPECT_EQ(f.mem, (std::vector<uint8_t>{0, 1, 2, 3}));

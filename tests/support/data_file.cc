@@ -146,9 +146,12 @@ DataFile parse_data_file(const std::string& text, const std::string& name) {
         if (section.empty()) {
             std::string t = trim(line);
             if (t.rfind('#', 0) == 0) t = trim(t.substr(1));
-            if (t.empty() || t.find("SPDX-License-Identifier") != std::string::npos ||
-                t.rfind("Copyright", 0) == 0)
+            static const std::string kSpdx = "SPDX-License-Identifier:";
+            if (const size_t at = t.find(kSpdx); at != std::string::npos) {
+                f.license = trim(t.substr(at + kSpdx.size()));
                 continue;
+            }
+            if (t.empty() || t.rfind("Copyright", 0) == 0) continue;
             if (!f.description.empty()) f.description += ' ';
             f.description += t;
             continue;

@@ -28,6 +28,7 @@ namespace bpfnic::tests {
 struct DataFile {
     std::string name;         ///< file name relative to the corpus root ("alu32/add32.data")
     std::string description;  ///< header comment lines, without '#', SPDX and copyright lines
+    std::string license;      ///< the header's SPDX-License-Identifier value ("MIT"), or empty
     std::string asm_text;     ///< body of "-- asm" (comments kept: the assembler skips them)
     bool has_asm = false;
     std::vector<RawInsn> raw;  ///< body of "-- raw"
