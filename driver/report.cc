@@ -61,13 +61,16 @@ json to_json(const RunReport& r) {
     j["offloaded"] = r.offloaded;
     j["fallback_reason"] = opt(r.fallback_reason);
     j["instructions"] = r.program_instructions;
-    j["instructions_executed"] = r.instructions_executed;
-    j["instructions_per_packet"] = r.packets ? json(double(r.instructions_executed) / double(r.packets)) : json(nullptr);
+    j["instructions_executed"] = opt(r.instructions_executed);
+    j["instructions_per_packet"] =
+        r.packets && r.instructions_executed ? json(double(*r.instructions_executed) / double(r.packets)) : json(nullptr);
     j["bundles"] = opt(r.bundles);
     const bool have_cycles = r.cycles && r.packets;
     const double cpp = have_cycles ? double(*r.cycles) / double(r.packets) : 0.0;
     j["cycles_per_packet"] = have_cycles ? json(cpp) : json(nullptr);
-    j["ipc"] = have_cycles && *r.cycles ? json(double(r.instructions_executed) / double(*r.cycles)) : json(nullptr);
+    j["ipc"] = have_cycles && *r.cycles && r.instructions_executed
+                   ? json(double(*r.instructions_executed) / double(*r.cycles))
+                   : json(nullptr);
     j["stalls"] = r.cycles ? json(r.stalls) : json(nullptr);
     if (have_cycles && cpp > 0) {
         json m = json::object();

@@ -45,7 +45,8 @@ struct RunReport {
     bool offloaded = false;
     std::optional<std::string> fallback_reason;
     uint64_t program_instructions = 0;     ///< slots of the program (static)
-    uint64_t instructions_executed = 0;    ///< summed over packets (last repetition of each)
+    /// Summed over packets (last repetition of each); nullopt when the engine does not count them.
+    std::optional<uint64_t> instructions_executed;
     std::optional<uint64_t> bundles;       ///< VLIW bundles, once compiled for the processor
     std::optional<uint64_t> cycles;        ///< summed hardware cycles (hardware engine only)
     std::map<std::string, uint64_t> stalls;  ///< by cause (hardware only; empty otherwise)

@@ -77,7 +77,9 @@ void print_table(std::ostream& out, const std::vector<std::pair<std::string, Run
         std::vector<std::string> cells = {name, num(r.packets), num(r.verdicts.aborted), num(r.verdicts.drop),
                                           num(r.verdicts.pass), num(r.verdicts.tx), num(r.verdicts.redirect),
                                           num(r.program_instructions),
-                                          r.packets ? fixed(double(r.instructions_executed) / double(r.packets), 1) : "-",
+                                          r.packets && r.instructions_executed
+                                              ? fixed(double(*r.instructions_executed) / double(r.packets), 1)
+                                              : "-",
                                           ns_cell(r, "interp"), ns_cell(r, "jit")};
         if (hw) {
             const bool have = r.cycles && *r.cycles && r.packets;

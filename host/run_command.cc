@@ -74,9 +74,8 @@ RunReport execute_run(const RunArgs& args, Cli& cli) {
             try {
                 return session.run_packet(pkt.data);
             } catch (const Error& e) {
-                // XdpBuff refuses frames longer than it holds: name the input's packet.
-                if (e.kind() == ErrorKind::BadInput) throw Error(e.kind(), src->description() + ": " + e.what());
-                throw;
+                // Name the input the packet came from (the message already names packet and engine).
+                throw Error(e.kind(), (src->kind() == "gen" ? "generated traffic" : src->description()) + ": " + e.what());
             }
         }();
         if (writer && (out.retval == kXdpPass || out.retval == kXdpTx)) {

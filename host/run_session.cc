@@ -201,7 +201,8 @@ void RunSession::compare(size_t i, uint64_t packet) {
 RunReport RunSession::report() {
     RunReport r = report_;
     const Slot& ref = *slots_[0];
-    r.instructions_executed = ref.insns_total;
+    // Every run executes at least its exit: a zero total means the engine does not count.
+    if (ref.insns_total || !r.packets) r.instructions_executed = ref.insns_total;
     for (const auto& s : slots_) {
         if (r.packets) r.ns_per_packet[s->name] = double(s->ns_total) / double(r.packets);
         if (s->name == "hw") {

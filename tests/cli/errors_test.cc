@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "driver/pcap_io.h"
 #include "tests/cli/cli_runner.h"
 
 namespace bpfnic::testing {
@@ -93,6 +94,33 @@ TEST(CliErrors, BadTrafficSpec) {
     expect_failure({"run", example("xdp_pass"), "--gen", "count=10,colour=red"}, 2,
                    "bpfnic: error: traffic spec: unknown key 'colour' (known: count, mix, sizes, flows, ipv6, vlan, seed)\n");
     expect_failure({"demo", "--gen", "sizes=10"}, 2, "bpfnic: error: traffic spec: key 'sizes': 10 is out of range (60..9216)\n");
+}
+
+TEST(CliErrors, OversizedPcapFrame) {
+    TempDir tmp;
+    const std::string f = tmp.file("big.pcap");
+    {
+        PcapWriter w(f);
+        w.write(std::vector<uint8_t>(60, 0), 0);
+        w.write(std::vector<uint8_t>(10000, 1), 1000);
+    }
+    expect_failure({"run", example("xdp1"), "--pcap", f}, 2,
+                   "bpfnic: error: " + f + ": packet 2 on interp: packet of 10000 bytes exceeds the 9216-byte maximum\n");
+}
+
+TEST(CliErrors, RuntimeFaultNamesThePacket) {
+    // Unverified, the program reads byte 12 of a 5-byte packet: the interpreter stops it.
+    TempDir tmp;
+    const std::string f = tmp.file("short.pcap");
+    {
+        PcapWriter w(f);
+        w.write(std::vector<uint8_t>(60, 0), 0);
+        w.write(std::vector<uint8_t>(5, 1), 1000);
+    }
+    const CliResult r = run_cli({"run", std::string(BPFNIC_CLI_DATA_DIR) + "/unchecked_access.o", "--no-verify", "--pcap", f});
+    EXPECT_EQ(r.rc, 5);
+    EXPECT_EQ(r.err.rfind("bpfnic: error: " + f + ": packet 2 on interp: instruction ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("out-of-bounds read"), std::string::npos) << r.err;
 }
 
 TEST(CliErrors, UnknownEngine) {
