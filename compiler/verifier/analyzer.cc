@@ -25,8 +25,8 @@ template <typename F>
 void for_each_reg(State& s, F&& f) {
     for (Frame& fr : s.frames) {
         for (RegState& r : fr.regs) f(r);
-        for (size_t slot = 0; slot < fr.spills.size(); ++slot)
-            if (fr.bytes[slot * 8] == Slot::Spill) f(fr.spills[slot]);
+        for (auto& [slot, r] : fr.spills)
+            if (fr.bytes[slot * 8] == Slot::Spill) f(r);
     }
 }
 
@@ -37,6 +37,7 @@ Analyzer::Analyzer(const Program& prog, const IrProgram& ir, const Cfg& cfg, con
     : prog_(prog), ir_(ir), cfg_(cfg), maps_(maps), platform_(platform), opts_(opts), result_(result) {
     print_.maps = &maps_;
     checkpoints_.resize(prog_.insns.size());
+    stored_at_.assign(prog_.insns.size(), 0);
     if (opts_.collect_facts) result_.facts.insns.assign(prog_.insns.size(), InsnFacts{});
 }
 
@@ -103,21 +104,31 @@ bool Analyzer::prune_or_store(State& s, Checkpoint*& parent) {
     std::vector<uint16_t> caller_live;
     for (size_t f = 0; f + 1 < s.frames.size(); ++f)
         caller_live.push_back(cfg_.live_in[static_cast<size_t>(s.frames[f + 1].callsite) + 1]);
-    for (const auto& c : list) {
+    for (size_t i = 0; i < list.size(); ++i) {
+        Checkpoint* c = list[i];
         if (c->branches == 0) {
             if (state_covers(c->st, s, live, caller_live, false)) {
+                ++c->hits;
                 ++result_.stats.states_pruned;
                 if (opts_.log_level >= 1) log_line(std::to_string(s.pc) + ": safe");
                 return true;
             }
+            // Complete states that rarely cover anything cost more to compare than they save.
+            if (++c->misses > c->hits * 3 + 3) {
+                list[i] = list.back();
+                list.pop_back();
+                --i;
+            }
         } else if (state_covers(c->st, s, live, caller_live, true)) {
             for (Checkpoint* a = parent; a; a = a->parent)
-                if (a == c.get()) reject("infinite loop detected at insn " + std::to_string(s.pc));
+                if (a == c) reject("infinite loop detected at insn " + std::to_string(s.pc));
         }
     }
-    if (list.size() < kMaxCheckpointsPerInsn) {
-        list.push_back(std::make_unique<Checkpoint>(Checkpoint{s, parent, 1}));
-        parent = list.back().get();
+    if (stored_at_[s.pc] < kMaxCheckpointsPerInsn) {
+        ++stored_at_[s.pc];
+        arena_.push_back(std::make_unique<Checkpoint>(Checkpoint{s, parent, 1}));
+        parent = arena_.back().get();
+        list.push_back(parent);
         ++result_.stats.states_stored;
     }
     return false;

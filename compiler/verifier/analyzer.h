@@ -40,6 +40,8 @@ private:
         State st;
         Checkpoint* parent;
         int branches;
+        uint32_t hits = 0;    ///< paths this state pruned
+        uint32_t misses = 0;  ///< comparisons that failed once it was complete
     };
     struct Pending {
         State st;
@@ -102,7 +104,9 @@ private:
     VerifierResult& result_;
     PrintCtx print_;
 
-    std::vector<std::vector<std::unique_ptr<Checkpoint>>> checkpoints_;
+    std::vector<std::unique_ptr<Checkpoint>> arena_;       // every checkpoint (parents outlive eviction)
+    std::vector<std::vector<Checkpoint*>> checkpoints_;  // by pc: the ones still compared against
+    std::vector<uint32_t> stored_at_;                     // by pc: checkpoints ever stored there
     std::vector<Pending> pending_;
     const State* cur_ = nullptr;  // for rejection messages
     uint32_t pc_ = 0;

@@ -3,6 +3,7 @@
 // value and raw memory pointers, and the memory arguments of helpers.
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "compiler/verifier/analyzer.h"
 
@@ -33,9 +34,10 @@ void Analyzer::write_stack_bytes(Frame& fr, int64_t idx, int size, Slot kind) {
     // Demote spilled registers the write touches to plain bytes first.
     for (int64_t slot = idx / 8; slot <= (idx + size - 1) / 8; ++slot) {
         if (fr.bytes[slot * 8] != Slot::Spill) continue;
-        const RegState& sp = fr.spills[slot];
+        const RegState& sp = std::as_const(fr.spills)[slot];
         const bool zero = sp.type == RegType::Scalar && sp.s.is_const() && sp.s.value() == 0;
         for (int b = 0; b < 8; ++b) fr.bytes[slot * 8 + b] = zero ? Slot::Zero : Slot::Misc;
+        fr.spills.erase(slot);
     }
     for (int64_t b = idx; b < idx + size; ++b) fr.bytes[b] = kind;
 }
@@ -45,9 +47,9 @@ void Analyzer::invalidate_packet(State& s) {
         for (RegState& r : fr.regs)
             if (r.type == RegType::Packet || r.type == RegType::PacketMeta || r.type == RegType::PacketEnd)
                 r = RegState{};
-        for (size_t slot = 0; slot < fr.spills.size(); ++slot) {
+        for (const auto& [slot, sp] : fr.spills) {
             if (fr.bytes[slot * 8] != Slot::Spill) continue;
-            const RegType t = fr.spills[slot].type;
+            const RegType t = sp.type;
             if (t == RegType::Packet || t == RegType::PacketMeta || t == RegType::PacketEnd)
                 for (int b = 0; b < 8; ++b) fr.bytes[slot * 8 + b] = Slot::Misc;
         }
@@ -136,13 +138,13 @@ RegState Analyzer::access_stack(State& s, const RegState& base, int regno, int64
                 reject(fmt("invalid variable-offset read from stack R%d off=%lld size=%d", regno,
                            static_cast<long long>(b - stack), size),
                        {regno});
-            if (fr.bytes[b] == Slot::Spill && is_pointer(fr.spills[b / 8].type))
+            if (fr.bytes[b] == Slot::Spill && is_pointer(std::as_const(fr.spills)[b / 8].type))
                 reject(fmt("R%d variable-offset read of a spilled pointer prohibited", regno), {regno});
         }
         return RegState::scalar(load_result(size, sign_ext));
     }
     const int64_t idx = lo + stack;
-    if (size == 8 && idx % 8 == 0 && fr.bytes[idx] == Slot::Spill) return fr.spills[idx / 8];
+    if (size == 8 && idx % 8 == 0 && fr.bytes[idx] == Slot::Spill) return std::as_const(fr.spills)[idx / 8];
     bool known = true;
     uint64_t v = 0;
     for (int64_t b = idx; b < idx + size; ++b) {
@@ -153,7 +155,7 @@ RegState Analyzer::access_stack(State& s, const RegState& base, int regno, int64
                    {regno});
         if (k == Slot::Misc) known = false;
         if (k == Slot::Spill) {
-            const RegState& sp = fr.spills[b / 8];
+            const RegState& sp = std::as_const(fr.spills)[b / 8];
             if (is_pointer(sp.type))
                 reject(fmt("invalid size of register fill: R%d off=%lld size=%d", regno, static_cast<long long>(lo), size),
                        {regno});
@@ -243,7 +245,7 @@ void Analyzer::check_range_mem(State& s, int regno, uint64_t size, bool write, c
                 if (fr.bytes[b] == Slot::Invalid)
                     reject(fmt("invalid indirect read from stack R%d off=%lld size=%d", regno, static_cast<long long>(lo), n),
                            {regno});
-                if (fr.bytes[b] == Slot::Spill && is_pointer(fr.spills[b / 8].type))
+                if (fr.bytes[b] == Slot::Spill && is_pointer(std::as_const(fr.spills)[b / 8].type))
                     reject(fmt("R%d leaks addr into helper %s argument", regno, what), {regno});
             }
             return;

@@ -3,6 +3,7 @@
 #include "compiler/verifier/state.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace bpfnic::verifier {
 
@@ -152,6 +153,10 @@ bool stack_covers(const Frame& o, const Frame& n, IdMap& ids, bool exact) {
     const size_t size = o.bytes.size();
     for (size_t slot = 0; slot < size / 8; ++slot) {
         const size_t base = slot * 8;
+        uint64_t ow, nw;
+        std::memcpy(&ow, o.bytes.data() + base, 8);
+        std::memcpy(&nw, n.bytes.data() + base, 8);
+        if (ow == 0 && (nw == 0 || !exact)) continue;  // old slot never initialised: anything goes
         if (o.bytes[base] == Slot::Spill || n.bytes[base] == Slot::Spill) {
             if (o.bytes[base] == Slot::Spill && n.bytes[base] == Slot::Spill) {
                 if (!reg_covers(o.spills[slot], n.spills[slot], ids, exact)) return false;

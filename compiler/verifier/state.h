@@ -59,14 +59,47 @@ struct RegState {
 /// Stack byte contents.
 enum class Slot : uint8_t { Invalid, Misc, Zero, Spill };
 
+/// Registers spilled to 8-byte stack slots, stored sparsely (few slots hold spills, and states
+/// are copied at every branch).
+class SpillSlots {
+public:
+    /// The register spilled to slot (a NotInit state when there is none).
+    const RegState& operator[](size_t slot) const {
+        for (const auto& [k, r] : v_)
+            if (k == slot) return r;
+        static const RegState none;
+        return none;
+    }
+    RegState& operator[](size_t slot) {
+        for (auto& [k, r] : v_)
+            if (k == slot) return r;
+        v_.emplace_back(static_cast<uint32_t>(slot), RegState{});
+        return v_.back().second;
+    }
+    void erase(size_t slot) {
+        for (size_t i = 0; i < v_.size(); ++i)
+            if (v_[i].first == slot) {
+                v_[i] = v_.back();
+                v_.pop_back();
+                return;
+            }
+    }
+    auto begin() { return v_.begin(); }
+    auto end() { return v_.end(); }
+    auto begin() const { return v_.begin(); }
+    auto end() const { return v_.end(); }
+
+private:
+    std::vector<std::pair<uint32_t, RegState>> v_;
+};
+
 struct Frame {
     std::array<RegState, 11> regs;
-    std::vector<Slot> bytes;       ///< index = offset from r10 + stack size
-    std::vector<RegState> spills;  ///< per 8-byte slot, meaningful where its bytes are Spill
-    int32_t callsite = -1;         ///< pc of the call that created this frame (-1: main)
+    std::vector<Slot> bytes;  ///< index = offset from r10 + stack size
+    SpillSlots spills;        ///< by 8-byte slot index, meaningful where the slot's bytes are Spill
+    int32_t callsite = -1;    ///< pc of the call that created this frame (-1: main)
 
-    explicit Frame(uint32_t stack_size = 0) : bytes(stack_size, Slot::Invalid), spills(stack_size / 8) {}
-    bool operator==(const Frame&) const = default;
+    explicit Frame(uint32_t stack_size = 0) : bytes(stack_size, Slot::Invalid) {}
 };
 
 struct State {

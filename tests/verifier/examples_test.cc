@@ -51,7 +51,9 @@ TEST(VerifierExamples, FactsCoverEveryInstruction) {
             // Every instruction but the second halves of lddw is reached by some state.
             for (size_t pc = 0; pc < p.insns.size(); ++pc) {
                 const bool second_half = pc > 0 && p.insns[pc - 1].opcode == 0x18;
-                if (!second_half) EXPECT_TRUE(r.facts.insns[pc].reached) << p.name << " insn " << pc;
+                if (!second_half) {
+                    EXPECT_TRUE(r.facts.insns[pc].reached) << p.name << " insn " << pc;
+                }
                 if (p.insns[pc].opcode == 0x18) ++pc;
             }
         }
