@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "compiler/error.h"
+#include "compiler/verifier/verifier.h"
 #include "driver/jit/jit_emitter.h"
 
 namespace bpfnic::jit {
@@ -62,8 +63,8 @@ void check_insn(const Program& prog, const IrInsn& insn, const MapSet& maps, con
 
 }  // namespace
 
-CheckedProgram check_program(const Program& prog, const MapSet& maps, const Platform& platform,
-                             const HelperTable& helpers) {
+CheckedProgram check_program(const Program& prog, const MapSet& maps, const std::vector<MapDef>& defs,
+                             const Platform& platform, const HelperTable& helpers, bool verify_program) {
     if (prog.insns.empty()) throw Error(ErrorKind::Rejected, "program '" + prog.name + "': no instructions");
     if (prog.insns.size() > platform.max_insns)
         throw Error(ErrorKind::Unsupported, "program '" + prog.name + "': " + std::to_string(prog.insns.size()) +
@@ -81,6 +82,17 @@ CheckedProgram check_program(const Program& prog, const MapSet& maps, const Plat
     for (const IrInsn& insn : out.ir.insns) {
         check_insn(prog, insn, maps, platform, helpers);
         if (auto t = branch_target(prog.insns[insn.pc], insn.pc)) out.is_target[static_cast<size_t>(*t)] = true;
+    }
+    out.fixed_branch.assign(prog.insns.size(), -1);
+    if (verify_program) {
+        VerifierOptions vo;
+        vo.collect_facts = true;
+        const VerifierResult r = verify(prog, defs, platform, vo);
+        if (!r.ok) throw Error(ErrorKind::Rejected, "program '" + prog.name + "': verifier: " + r.headline());
+        for (size_t pc = 0; pc < r.facts.insns.size() && pc < prog.insns.size(); ++pc) {
+            const InsnFacts& f = r.facts.insns[pc];
+            if (f.packet_check_redundant()) out.fixed_branch[pc] = f.branch_taken ? 1 : 0;
+        }
     }
     return out;
 }

@@ -20,6 +20,10 @@ namespace bpfnic::jit {
 struct CompileOptions {
     bool use_bmi2 = true;            ///< shlx/shrx/sarx for register shifts when the host has BMI2
     bool inline_map_lookups = true;  ///< map_lookup_elem on a known array map becomes inline code
+    /// Run the verifier (compiler/verifier) on every program at load: refuse what it rejects
+    /// (ErrorKind::Rejected with its message) and drop the packet bounds checks it proved
+    /// redundant (same outcome on every path).
+    bool verify = false;
 };
 
 struct CompiledObject {

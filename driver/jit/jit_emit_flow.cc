@@ -125,7 +125,11 @@ void ProgramEmitter::emit_insn(const IrInsn& insn) {
 }
 
 void ProgramEmitter::emit_jmp(const Jmp& j, uint32_t pc) {
-    (void)pc;
+    // A packet bounds check the verifier proved to go one way on every path.
+    if (j.cond != Jmp::Cond::Always && prog_.fixed_branch[pc] >= 0) {
+        if (prog_.fixed_branch[pc] == 1 && j.target != next_pc_) a_.jmp(pc_label(j.target));
+        return;
+    }
     if (j.cond == Jmp::Cond::Always) {
         if (j.target != next_pc_) a_.jmp(pc_label(j.target));
         return;

@@ -41,12 +41,15 @@ struct EmitShared {
 struct CheckedProgram {
     IrProgram ir;
     std::vector<bool> is_target;  ///< per slot: a jump or call lands here
+    /// Per slot, for conditional jumps the verifier proved constant: 1 always taken, 0 never
+    /// taken, -1 unknown (or not verified).
+    std::vector<int8_t> fixed_branch;
 };
 
 /// Load-time checks of one program (ISA validity, groups, helpers, lddw references); throws
 /// bpfnic::Error naming the program and the instruction.
-CheckedProgram check_program(const Program& prog, const MapSet& maps, const Platform& platform,
-                             const HelperTable& helpers);
+CheckedProgram check_program(const Program& prog, const MapSet& maps, const std::vector<MapDef>& defs,
+                             const Platform& platform, const HelperTable& helpers, bool verify);
 
 class ProgramEmitter {
 public:

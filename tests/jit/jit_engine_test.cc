@@ -131,6 +131,17 @@ TEST(JitEngine, RefusesInvalidPrograms) {
     EXPECT_NE(r.message.find("program 'prog0': instruction 0"), std::string::npos) << r.message;
 }
 
+TEST(JitEngine, WithVerificationRefusesWhatTheVerifierRejects) {
+    JitEngine::Options jo;
+    jo.verify = true;
+    JitEngine jit(jo);
+    // r0 = r3: r3 was never written.
+    const Result r = run(jit, object_of({{movr(0, 3), exit_insn()}}), software_xdp_platform());
+    ASSERT_TRUE(r.failed);
+    EXPECT_EQ(r.kind, ErrorKind::Rejected);
+    EXPECT_NE(r.message.find("program 'prog0': verifier: instruction 0"), std::string::npos) << r.message;
+}
+
 TEST(JitEngine, CallxOfUnknownHelperFaults) {
     const Result r = both(object_of({{mov(2, 999), make(op::kClsJmp | op::kCall | op::kSrcX, 2, 0, 0, 0), exit_insn()}}));
     ASSERT_TRUE(r.failed);

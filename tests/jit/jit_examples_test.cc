@@ -32,7 +32,7 @@ std::vector<std::filesystem::path> example_objects() {
     return out;
 }
 
-TEST(JitExamples, EveryProgramMatchesTheInterpreterOnTraffic) {
+void compare_examples(const JitEngine::Options& jo) {
     const auto objects = example_objects();
     if (objects.empty()) GTEST_SKIP() << "examples not built (ninja bpfnic_examples)";
     TrafficSpec spec;
@@ -55,7 +55,7 @@ TEST(JitExamples, EveryProgramMatchesTheInterpreterOnTraffic) {
             SCOPED_TRACE(path.filename().string() + ":" + obj.programs[entry].name);
             MapSet maps_i(obj.maps), maps_j(obj.maps);
             Interpreter interp;
-            JitEngine jit;
+            JitEngine jit(jo);
             interp.load(obj, entry, maps_i, software_xdp_platform());
             jit.load(obj, entry, maps_j, software_xdp_platform());
             ExecEnv env_i, env_j;
@@ -83,6 +83,16 @@ TEST(JitExamples, EveryProgramMatchesTheInterpreterOnTraffic) {
     }
     std::cout << programs << " example programs matched the interpreter\n";
     EXPECT_GT(programs, 10);
+}
+
+TEST(JitExamples, EveryProgramMatchesTheInterpreterOnTraffic) { compare_examples({}); }
+
+// With the verifier at load: every example is accepted, and dropping the packet bounds checks it
+// proved redundant changes nothing.
+TEST(JitExamples, VerifiedProgramsMatchTheInterpreterOnTraffic) {
+    JitEngine::Options jo;
+    jo.verify = true;
+    compare_examples(jo);
 }
 
 }  // namespace
