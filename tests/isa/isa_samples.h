@@ -89,7 +89,11 @@ inline std::vector<Sample> isa_samples() {
     return out;
 }
 
-inline std::string signed_rel(int64_t v) { return (v >= 0 ? "+" : "") + std::to_string(v); }
+inline std::string signed_rel(int64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%+" PRId64, v);
+    return buf;
+}
 
 inline std::string conf_mem(int reg, int off) {
     return "[%r" + std::to_string(reg) + (off < 0 ? "-" : "+") + std::to_string(off < 0 ? -off : off) + "]";
