@@ -23,8 +23,9 @@ using Mode = RandomProgramOptions::Mode;
 
 constexpr uint8_t kFp = 10, kWin = 9, kCtx = 8;
 constexpr int16_t kDataArea = 64, kKeySlot = -72, kValueBuf = -112;
-constexpr int32_t kArrayMap = 0, kHashMap = 1, kProgArrayMap = 2;
-constexpr uint32_t kArrayEntries = 8, kArrayValue = 24, kHashEntries = 8, kHashValue = 16, kProgSlots = 4;
+constexpr int32_t kArrayMap = 0, kHashMap = 1, kProgArrayMap = 2, kPercpuMap = 3, kGlobalMap = 4;
+constexpr uint32_t kArrayEntries = 8, kArrayValue = 24, kHashEntries = 8, kHashValue = 16, kProgSlots = 4,
+                   kGlobalSize = 32;
 constexpr int kSubprograms = 2;
 constexpr int32_t kVerdictPass = 2;  // XDP_PASS
 
@@ -138,6 +139,7 @@ private:
     void map_lookup(uint16_t& st, const Scope& s);
     void map_update(uint16_t& st, const Scope& s);
     void map_delete(uint16_t& st, const Scope& s);
+    void global_data(uint16_t& st, const Scope& s);
     void plain_helper(uint16_t& st, const Scope& s);
     void callx(uint16_t& st, const Scope& s);
     void legacy_packet(uint16_t& st, const Scope& s);
@@ -321,7 +323,7 @@ void Generator::map_key(uint16_t& st, const Scope& s, bool wide) {
 void Generator::map_lookup(uint16_t& st, const Scope& s) {
     const bool hash = chance(40);
     map_key(st, s, hash);
-    lddw(1, op::kPseudoMapIdx, hash ? kHashMap : kArrayMap, 0);
+    lddw(1, op::kPseudoMapIdx, hash ? kHashMap : chance(50) ? kArrayMap : kPercpuMap, 0);
     mov_reg(2, kFp);
     emit(make(op::kClsAlu64 | op::kAdd | op::kSrcK, 2, 0, 0, kKeySlot));
     call(helper_id::kMapLookupElem);
@@ -359,6 +361,29 @@ void Generator::map_update(uint16_t& st, const Scope& s) {
     call(helper_id::kMapUpdateElem);
     clobber_call(st);
     st |= 1u;
+}
+
+// Global data: a direct pointer into a one-entry array (lddw map_value), one load or store through
+// it. The pointer register (r1..r5, never a map value pointer holder) ends uninitialised.
+void Generator::global_data(uint16_t& st, const Scope& s) {
+    static constexpr uint8_t kSizes[] = {op::kSizeB, op::kSizeH, op::kSizeW, op::kSizeDW};
+    const uint8_t size = kSizes[u(4)];
+    const int w = op::size_bytes(size);
+    const bool is_store = chance(50);
+    const int src = is_store ? source(st, s) : -1;  // before the pointer exists
+    uint8_t ptr = static_cast<uint8_t>(1 + u(5));
+    while (ptr == src) ptr = static_cast<uint8_t>(1 + u(5));
+    const int32_t off = static_cast<int32_t>(u(kGlobalSize / 2));
+    lddw(ptr, op::kPseudoMapIdxValue, kGlobalMap, off);
+    const int16_t at = static_cast<int16_t>(u(static_cast<uint64_t>(kGlobalSize - off - w + 1)));
+    st &= static_cast<uint16_t>(~(1u << ptr));
+    if (is_store) {
+        emit(make(op::kClsStx | op::kModeMem | size, ptr, static_cast<uint8_t>(src), at, 0));
+    } else {
+        const int dst = any_scalar(s);  // may be ptr itself: the load replaces the pointer
+        emit(make(op::kClsLdx | op::kModeMem | size, static_cast<uint8_t>(dst), ptr, at, 0));
+        st |= uint16_t(1u << dst);
+    }
 }
 
 void Generator::map_delete(uint16_t& st, const Scope& s) {
@@ -490,8 +515,8 @@ void Generator::tail_call(uint16_t& st) {
 }
 
 void Generator::block(uint16_t& st, const Scope& s) {
-    enum Kind { Alu, Lddw, Load, Store, Atomic, Jump, EarlyExit, Lookup, Update, Delete, Helper, Callx, Legacy,
-                PacketHelper, LocalCall, TailCall };
+    enum Kind { Alu, Lddw, Load, Store, Atomic, Jump, EarlyExit, Lookup, Update, Delete, Global, Helper, Callx,
+                Legacy, PacketHelper, LocalCall, TailCall };
     struct Weighted {
         Kind k;
         int w;
@@ -509,6 +534,7 @@ void Generator::block(uint16_t& st, const Scope& s) {
         {Lookup, calls && nest && o_.maps ? 6 : 0},
         {Update, calls && o_.maps ? 4 : 0},
         {Delete, calls && o_.maps ? 2 : 0},
+        {Global, o_.maps ? 3 : 0},
         {Helper, calls && o_.helpers ? 3 : 0},
         {Callx, calls && o_.helpers ? 2 : 0},
         {Legacy, o_.legacy_packet && s.value_reg != 0 ? 3 : 0},  // writes r0
@@ -544,6 +570,7 @@ void Generator::block(uint16_t& st, const Scope& s) {
     case Lookup: map_lookup(st, s); break;
     case Update: map_update(st, s); break;
     case Delete: map_delete(st, s); break;
+    case Global: global_data(st, s); break;
     case Helper: plain_helper(st, s); break;
     case Callx: callx(st, s); break;
     case Legacy: legacy_packet(st, s); break;
@@ -634,6 +661,8 @@ RandomProgram Generator::build(uint64_t seed) {
         MapDef{"array", map_type::kArray, 4, kArrayValue, kArrayEntries, 0, -1, {}, false},
         MapDef{"hash", map_type::kHash, 8, kHashValue, kHashEntries, 0, -1, {}, false},
         MapDef{"jmp_table", map_type::kProgArray, 4, 4, kProgSlots, 0, -1, {}, false},
+        MapDef{"percpu", map_type::kPercpuArray, 4, kArrayValue, kArrayEntries, 0, -1, {}, false},
+        MapDef{".data", map_type::kArray, 4, kGlobalSize, 1, 0, -1, std::vector<uint8_t>(kGlobalSize, 0x5a), false},
     };
 
     call_fixups_.clear();

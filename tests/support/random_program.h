@@ -3,7 +3,8 @@
 // Programs cover every instruction class (ALU/ALU64 incl. division, movsx, byte swaps; lddw;
 // loads incl. sign-extending; stores; atomics; conditional and unconditional jumps, JMP32;
 // legacy packet loads; helper calls, callx, bpf-to-bpf calls and tail calls) and use maps
-// (lddw map references, lookups with null checks, updates, deletes) and, in XDP mode, packet
+// (lddw map references and direct global-data pointers; lookups with null checks on ARRAY,
+// PERCPU_ARRAY and HASH maps; updates; deletes) and, in XDP mode, packet
 // access guarded by bounds checks against data_end. All jumps go forward, so every program ends.
 //
 // What a generated program never does, so that any two correct engines agree on its result: read a
