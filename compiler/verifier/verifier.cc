@@ -3,6 +3,7 @@
 #include "compiler/verifier/verifier.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "compiler/disasm.h"
 #include "compiler/error.h"
@@ -38,6 +39,7 @@ VerifierResult verify(const Program& prog, const std::vector<MapDef>& maps, cons
     VerifierResult result;
     auto finish = [&]() -> VerifierResult {
         result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (opts.log_level >= 1) result.log += stats_line(result, opts) + "\n";
         return std::move(result);
     };
     if (prog.insns.size() > platform.max_insns) {
@@ -83,6 +85,18 @@ VerifierResult verify(const Program& prog, const std::vector<MapDef>& maps, cons
         if (opts.log_level >= 1) result.log += result.error + "\n";
     }
     return finish();
+}
+
+std::string stats_line(const VerifierResult& r, const VerifierOptions& opts) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "processed %llu insns (limit %llu), states stored %llu, pruned %llu, peak pending %llu, call depth %llu, "
+                  "%.3f ms",
+                  static_cast<unsigned long long>(r.stats.insns_processed), static_cast<unsigned long long>(opts.insn_budget),
+                  static_cast<unsigned long long>(r.stats.states_stored), static_cast<unsigned long long>(r.stats.states_pruned),
+                  static_cast<unsigned long long>(r.stats.peak_states), static_cast<unsigned long long>(r.stats.max_call_depth),
+                  r.stats.seconds * 1000);
+    return buf;
 }
 
 }  // namespace bpfnic

@@ -11,6 +11,11 @@
 // r2 that constant, and every access is checked. Without it the memory size is unknown and the
 // verifier is lenient: accesses through r1 at non-negative offsets are accepted unchecked (the
 // caller guarantees the size), r2 is an unknown scalar.
+//
+// Differences from the kernel worth knowing: scalars are always tracked precisely (no precision
+// back-propagation, so pruning is by range inclusion of every live register); stack accesses of
+// scalars need no alignment (spills of pointers do); a packet pointer read after a helper that
+// moves the packet is an uninitialised register; XDP programs must return 0..4.
 #pragma once
 
 #include <array>
@@ -93,5 +98,9 @@ struct VerifierResult {
 
 VerifierResult verify(const Program& prog, const std::vector<MapDef>& maps, const Platform& platform,
                       const VerifierOptions& opts = {});
+
+/// One line of statistics, as a log's last line: "processed 668 insns (limit 1000000), states
+/// stored 63, pruned 23, peak pending 5, call depth 1, 0.166 ms".
+std::string stats_line(const VerifierResult& r, const VerifierOptions& opts = {});
 
 }  // namespace bpfnic

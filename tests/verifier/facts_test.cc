@@ -105,6 +105,8 @@ TEST(VerifierFacts, LogLevelsAndStats) {
     EXPECT_GE(r0.stats.insns_processed, 11u);
     EXPECT_GE(r0.stats.states_stored, 1u);
     EXPECT_GE(r0.stats.seconds, 0.0);
+    const std::string line = stats_line(r0);
+    EXPECT_EQ(line.rfind("processed " + std::to_string(r0.stats.insns_processed) + " insns (limit 1000000)", 0), 0u) << line;
 }
 
 TEST(VerifierFacts, RejectionCarriesRegisterState) {
