@@ -25,6 +25,7 @@ public:
 
 /// The native version of examples/<name>.c, or nullptr when there is none.
 std::unique_ptr<NativeModule> make_native_module(const std::string& name);
+std::unique_ptr<NativeModule> make_native_firewall();
 
 // Shared parsing, mirroring examples/xdp_common.h.
 namespace native {

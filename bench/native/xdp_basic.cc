@@ -87,6 +87,7 @@ std::unique_ptr<NativeModule> make_native_module(const std::string& name) {
     if (name == "xdp1") return std::make_unique<ProtoCount>(false);
     if (name == "xdp2") return std::make_unique<ProtoCount>(true);
     if (name == "rxq_info") return std::make_unique<RxqInfo>();
+    if (name == "simple_firewall") return make_native_firewall();
     return nullptr;
 }
 
