@@ -4,6 +4,7 @@
 #pragma once
 
 #include "driver/exec_env.h"
+#include "driver/maps.h"
 
 namespace bpfnic::helpers {
 
@@ -44,5 +45,13 @@ BPFNIC_HELPER(trace_printk);
 /// -errno as the helper's 64-bit r0.
 inline uint64_t err(int e) { return static_cast<uint64_t>(static_cast<int64_t>(-e)); }
 inline uint64_t ret(int64_t v) { return static_cast<uint64_t>(v); }
+
+/// The index of m in the environment's MapSet (what RedirectTarget and PerfRecord report), or -1.
+inline int32_t map_index(const ExecEnv* env, const Map* m) {
+    if (!env->maps) return -1;
+    for (size_t i = 0; i < env->maps->size(); ++i)
+        if (&env->maps->at(i) == m) return static_cast<int32_t>(i);
+    return -1;
+}
 
 }  // namespace bpfnic::helpers

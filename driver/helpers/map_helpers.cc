@@ -39,13 +39,6 @@ bool program_writable(uint32_t type) {
     }
 }
 
-int32_t map_index(const ExecEnv* env, const Map* m) {
-    if (!env->maps) return -1;
-    for (size_t i = 0; i < env->maps->size(); ++i)
-        if (&env->maps->at(i) == m) return static_cast<int32_t>(i);
-    return -1;
-}
-
 }  // namespace
 
 uint64_t map_lookup_elem(ExecEnv*, uint64_t r1, uint64_t r2, uint64_t, uint64_t, uint64_t) {

@@ -26,13 +26,6 @@ int64_t check_range(const XdpBuff* xdp, uint64_t off, uint64_t len) {
     return 0;
 }
 
-int32_t map_index(const ExecEnv* env, const Map* m) {
-    if (!env->maps) return -1;
-    for (size_t i = 0; i < env->maps->size(); ++i)
-        if (&env->maps->at(i) == m) return static_cast<int32_t>(i);
-    return -1;
-}
-
 }  // namespace
 
 uint64_t xdp_adjust_head(ExecEnv* env, uint64_t, uint64_t r2, uint64_t, uint64_t, uint64_t) {
