@@ -4,6 +4,7 @@
 // code, looked-up value and iteration order (where the kernel's is defined) must agree. Skips
 // when bpf() is not permitted.
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -185,6 +186,51 @@ TEST(KernelCrossCheck, LruHashFlags) {
     run_both(map_def("x_lru", map_type::kLruHash, 4, 4, 64),
              {upd(u32(1), u32(1), 2), upd(u32(1), u32(1), 1), upd(u32(1), u32(2), 1), upd(u32(1), u32(3), 2),
               upd(u32(1), u32(3), 3), get(u32(1)), del(u32(1)), del(u32(1)), get(u32(1))});
+}
+
+/// Per-CPU maps: the kernel's host values span every possible CPU, the model's one; return codes
+/// and the first CPU's value must agree.
+TEST(KernelCrossCheck, PerCpuMaps) {
+    REQUIRE_BPF();
+    const int ncpus = libbpf_num_possible_cpus();
+    ASSERT_GT(ncpus, 0);
+    for (uint32_t type : {map_type::kPercpuArray, map_type::kPercpuHash, map_type::kLruPercpuHash}) {
+        const MapDef d = map_def("x_percpu", type, 4, 4, 2);
+        KernelMap km(d);
+        ASSERT_GE(km.fd(), 0) << type;
+        auto m = make_map(d);
+        struct Step {
+            Op::Kind kind;
+            uint32_t key, value;
+            uint64_t flags;
+        };
+        const std::vector<Step> steps = {
+            {Op::Update, 0, 5, 2}, {Op::Update, 0, 5, 1}, {Op::Update, 0, 6, 1}, {Op::Update, 1, 7, 0},
+            {Op::Update, 2, 8, 0}, {Op::Update, 1, 9, 3}, {Op::Lookup, 0, 0, 0}, {Op::Lookup, 1, 0, 0},
+            {Op::Lookup, 2, 0, 0}, {Op::Delete, 1, 0, 0}, {Op::Delete, 5, 0, 0}, {Op::Lookup, 1, 0, 0},
+        };
+        for (size_t i = 0; i < steps.size(); ++i) {
+            const Step& st = steps[i];
+            SCOPED_TRACE("type " + std::to_string(type) + " step " + std::to_string(i));
+            std::vector<uint64_t> kv(ncpus, st.value), mv(1, st.value);
+            switch (st.kind) {
+            case Op::Update:
+                EXPECT_EQ(m->update(&st.key, mv.data(), st.flags),
+                          ret(bpf_map_update_elem(km.fd(), &st.key, kv.data(), st.flags)));
+                break;
+            case Op::Delete: EXPECT_EQ(m->erase(&st.key), ret(bpf_map_delete_elem(km.fd(), &st.key))); break;
+            case Op::Lookup: {
+                const int ra = m->lookup_copy(&st.key, mv.data());
+                const int rb = ret(bpf_map_lookup_elem(km.fd(), &st.key, kv.data()));
+                EXPECT_EQ(ra, rb);
+                if (ra == 0 && rb == 0) {
+                    EXPECT_EQ(mv[0], kv[0]);
+                }
+                break;
+            }
+            }
+        }
+    }
 }
 
 struct LpmKey {
