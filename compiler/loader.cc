@@ -23,6 +23,7 @@ std::string read_license(const ElfFile& elf) {
     const int sec = elf.find_section("license");
     if (sec < 0) return "";
     const std::span<const uint8_t> data = elf.sections()[sec].data;
+    if (data.empty()) return "";  // an empty or SHT_NOBITS license section
     const void* nul = std::memchr(data.data(), 0, data.size());
     const size_t len = nul ? static_cast<const uint8_t*>(nul) - data.data() : data.size();
     return std::string(reinterpret_cast<const char*>(data.data()), len);
