@@ -53,7 +53,8 @@ struct JitTables {
 /// ctx->callee(ctx->env, r1..r5) and turns an exception into Fault::HelperException.
 uint64_t guarded_helper_call(JitCtx* ctx, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
 
-/// Legacy packet loads (ld_abs/ld_ind): the address of [off, off + width) inside the packet
+/// Legacy packet loads (ld_abs/ld_ind): the address of [off, off + width) inside the packet (off
+/// is the sign-extended 32-bit offset: negative ones are huge and so outside)
 /// (XDP: data..data_end now; raw mode: the run's memory), or 0 when it is outside, which ends the
 /// program with r0 = 0 as in the interpreter.
 uint64_t packet_load_address(JitCtx* ctx, uint64_t off, uint64_t width);

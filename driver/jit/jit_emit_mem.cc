@@ -135,13 +135,16 @@ void ProgramEmitter::emit_atomic(const Atomic& at) {
 
 void ProgramEmitter::emit_packet_load(const PacketLoad& p, uint32_t pc) {
     (void)pc;
-    // r0 = ntoh(*(width *)(packet + off)), off = (u32)src (ld_ind) + sign-extended imm. The window
-    // is looked up by packet_load_address (XDP packets move with adjust_head); outside it the
-    // program ends with r0 = 0. eBPF r1..r5 survive, so the call saves their registers.
-    a_.mov(kTmpA, static_cast<int64_t>(p.imm));
+    // r0 = ntoh(*(width *)(packet + off)), off = (int32)(src + imm) as in Linux (ld_abs: imm).
+    // The window is looked up by packet_load_address (XDP packets move with adjust_head); a
+    // negative offset (sign-extended: huge) or one outside ends the program with r0 = 0. eBPF
+    // r1..r5 survive, so the call saves their registers.
     if (p.indirect) {
-        a_.mov(kTmpB.r32(), gp32(p.src));
-        a_.add(kTmpA, kTmpB);
+        a_.mov(kTmpA.r32(), gp32(p.src));
+        a_.add(kTmpA.r32(), p.imm);
+        a_.movsxd(kTmpA, kTmpA.r32());
+    } else {
+        a_.mov(kTmpA, static_cast<int64_t>(p.imm));
     }
     constexpr x86::Gpq kSaved[] = {x86::rsi, x86::rdx, x86::rcx, x86::r8, x86::r9, x86::rax};  // even: aligned
     for (const x86::Gpq& r : kSaved) a_.push(r);

@@ -185,6 +185,18 @@ TEST(JitEngine, LegacyLoadOutsideThePacketEndsWithZero) {
     EXPECT_EQ(r.r0, 0u);
 }
 
+TEST(JitEngine, LegacyLoadOffsetIsA32BitSum) {
+    // src + imm wraps in 32 bits: 0xffffffff + 3 = offset 2; -1 + 0 is negative (ends with 0).
+    for (int32_t src : {-1, 5, INT32_MIN}) {
+        for (int32_t imm : {3, 0, -8, INT32_MAX}) {
+            std::vector<RawInsn> p = {mov(6, src), mov(0, 9), make(op::kClsLd | op::kModeInd | op::kSizeB, 0, 6, 0, imm),
+                                      addi(0, 1000), exit_insn()};
+            const Result r = both(object_of({p}));
+            EXPECT_FALSE(r.failed) << r.message;
+        }
+    }
+}
+
 TEST(JitEngine, LegacyLoadKeepsArgumentRegisters) {
     std::vector<RawInsn> p = {mov(1, 11), mov(2, 22), mov(3, 33), mov(4, 44), mov(5, 55), mov(6, 2),
                               make(op::kClsLd | op::kModeInd | op::kSizeH, 0, 6, 0, 1),
