@@ -128,6 +128,22 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
     time_per_packet(t, packets / 10, r.buff, r.env, [&] { return jit.run(r.env, md, 0); });  // warm up
     j["jit_ns"] = time_per_packet(t, packets, r.buff, r.env, [&] { return jit.run(r.env, md, 0); });
 
+    // The JIT with verification at load: packet bounds checks the verifier proved redundant are
+    // dropped (null when the verifier rejects the program).
+    try {
+        EngineRun v(obj);
+        JitEngine::Options vo;
+        vo.verify = true;
+        JitEngine vjit(vo);
+        vjit.load(obj, entry, v.maps, platform);
+        const uint64_t vmd = reinterpret_cast<uint64_t>(v.buff.md());
+        time_per_packet(t, packets / 10, v.buff, v.env, [&] { return vjit.run(v.env, vmd, 0); });
+        j["jit_verified_ns"] = time_per_packet(t, packets, v.buff, v.env, [&] { return vjit.run(v.env, vmd, 0); });
+    } catch (const Error& e) {
+        j["jit_verified_ns"] = nullptr;
+        j["jit_verified_error"] = e.what();
+    }
+
     // Native, checked against the JIT first.
     std::unique_ptr<NativeModule> native = make_native_module(name);
     if (!native) {
