@@ -85,6 +85,9 @@ void Analyzer::reject(const std::string& reason, std::initializer_list<int> regs
 
 const RegState& Analyzer::read(const State& s, int regno) {
     const RegState& r = s.cur().regs[regno];
+    if (r.type == RegType::NotInit && r.off == kStalePacketPointer)
+        reject(fmt("R%d !read_ok: packet pointer invalidated by a helper that moves the packet, reload it from the context",
+                   regno));
     if (r.type == RegType::NotInit) reject(fmt("R%d !read_ok", regno), {regno});
     return r;
 }

@@ -45,8 +45,10 @@ void Analyzer::write_stack_bytes(Frame& fr, int64_t idx, int size, Slot kind) {
 void Analyzer::invalidate_packet(State& s) {
     for (Frame& fr : s.frames) {
         for (RegState& r : fr.regs)
-            if (r.type == RegType::Packet || r.type == RegType::PacketMeta || r.type == RegType::PacketEnd)
+            if (r.type == RegType::Packet || r.type == RegType::PacketMeta || r.type == RegType::PacketEnd) {
                 r = RegState{};
+                r.off = kStalePacketPointer;
+            }
         for (const auto& [slot, sp] : fr.spills) {
             if (fr.bytes[slot * 8] != Slot::Spill) continue;
             const RegType t = sp.type;

@@ -31,6 +31,9 @@ enum class RegType : uint8_t {
 const char* reg_type_name(RegType t);
 inline bool is_pointer(RegType t) { return t != RegType::NotInit && t != RegType::Scalar; }
 
+/// RegState::off of a NotInit register that held a packet pointer before a helper moved the packet.
+inline constexpr int32_t kStalePacketPointer = -1;
+
 struct RegState {
     RegType type = RegType::NotInit;
     uint8_t frame = 0;   ///< Stack: frame number
