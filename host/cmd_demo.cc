@@ -116,7 +116,9 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
     SessionOptions so;
     so.engine = vm["engine"].as<std::string>();
     const bool json = vm["json"].as<bool>();
-    PacketSource::from_spec(spec);  // reject a bad spec before any module runs
+    // Reject a bad spec or engine before any module runs.
+    PacketSource::from_spec(spec);
+    RunSession::check_engine_name(so.engine);
 
     std::vector<fs::path> objects;
     for (const auto& e : fs::directory_iterator(dir))

@@ -132,8 +132,13 @@ RunSession::RunSession(const Object& obj, size_t entry, const SessionOptions& op
         }
         report_.mismatches = 0;
     } else {
-        throw Error(ErrorKind::NotFound, "unknown engine '" + opts.engine + "' (known: interp, jit, hw, xcheck)");
+        check_engine_name(opts.engine);
     }
+}
+
+void RunSession::check_engine_name(const std::string& name) {
+    if (name != "interp" && name != "jit" && name != "hw" && name != "xcheck")
+        throw Error(ErrorKind::NotFound, "unknown engine '" + name + "' (known: interp, jit, hw, xcheck)");
 }
 
 RunSession::~RunSession() = default;

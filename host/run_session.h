@@ -38,6 +38,9 @@ public:
     RunSession(const Object& obj, size_t entry, const SessionOptions& opts);
     ~RunSession();
 
+    /// Throws Error (NotFound) unless name is one of interp, jit, hw, xcheck.
+    static void check_engine_name(const std::string& name);
+
     /// Runs one packet on every engine; returns the reference engine's output. A fault is
     /// rethrown as Error (Runtime) naming the packet and the engine.
     const TestRunOutput& run_packet(std::span<const uint8_t> packet);

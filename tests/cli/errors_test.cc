@@ -126,6 +126,7 @@ TEST(CliErrors, RuntimeFaultNamesThePacket) {
 TEST(CliErrors, UnknownEngine) {
     expect_failure({"run", example("xdp_pass"), "--engine", "gpu"}, 3,
                    "bpfnic: error: unknown engine 'gpu' (known: interp, jit, hw, xcheck)\n");
+    expect_failure({"demo", "--engine", "gpu"}, 3, "bpfnic: error: unknown engine 'gpu' (known: interp, jit, hw, xcheck)\n");
 }
 
 TEST(CliErrors, BadMapFiles) {
