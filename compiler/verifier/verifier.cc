@@ -61,7 +61,13 @@ VerifierResult verify(const Program& prog, const std::vector<MapDef>& maps, cons
              std::string("program type ") + prog_type_name(platform.prog_type) + " is not supported by the verifier");
         return finish();
     }
-    const IrProgram ir = decode(prog.insns);
+    IrProgram ir;
+    try {
+        ir = decode(prog.insns);
+    } catch (const std::exception& e) {
+        fail(result, prog, -1, std::string("cannot decode the program: ") + e.what());
+        return finish();
+    }
     for (const IrInsn& i : ir.insns) {
         const InsnSpec* spec = find_spec(prog.insns[i.pc]);
         if (spec && !platform.supports(spec->group)) {
