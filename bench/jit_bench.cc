@@ -5,7 +5,9 @@
 //
 // Times are the fastest batch of 1000 packets. Each packet costs the harness (copying the frame into the XDP buffer, clearing outputs) plus the
 // program; the harness alone is measured too and the ratios use net times (gross - harness).
-// Before timing, the native module's verdicts and output frames are checked against the JIT's.
+// Before timing, the native module's verdicts, output frames and redirect targets are checked
+// against the JIT's. Maps start empty except where a module needs host setup for its main path
+// (bench/native: setup_module_maps).
 //
 // Usage: bpfnic_jit_bench [--packets N] [--examples DIR]
 #include <algorithm>
@@ -77,7 +79,8 @@ struct EngineRun {
     MapSet maps;
     ExecEnv env;
     XdpBuff buff;
-    EngineRun(const Object& obj) : maps(obj.maps) {
+    EngineRun(const Object& obj, const std::string& module) : maps(obj.maps) {
+        setup_module_maps(module, maps);
         env.maps = &maps;
         env.num_programs = static_cast<uint32_t>(obj.programs.size());
         env.xdp = &buff;
@@ -102,12 +105,12 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
 
     // Harness alone.
     {
-        EngineRun h(obj);
+        EngineRun h(obj, name);
         j["harness_ns"] = time_per_packet(t, packets, h.buff, h.env, [] { return 0u; });
     }
     // Interpreter (fewer packets: it is slow).
     {
-        EngineRun r(obj);
+        EngineRun r(obj, name);
         Interpreter interp;
         interp.load(obj, entry, r.maps, platform);
         const uint64_t md = reinterpret_cast<uint64_t>(r.buff.md());
@@ -115,7 +118,7 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
                                          [&] { return interp.run(r.env, md, 0); });
     }
     // JIT: compile time (best of 20 loads), then the run.
-    EngineRun r(obj);
+    EngineRun r(obj, name);
     JitEngine jit;
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < 20; ++i) {
@@ -131,7 +134,7 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
     // The JIT with verification at load: packet bounds checks the verifier proved redundant are
     // dropped (null when the verifier rejects the program).
     try {
-        EngineRun v(obj);
+        EngineRun v(obj, name);
         JitEngine::Options vo;
         vo.verify = true;
         JitEngine vjit(vo);
@@ -151,7 +154,7 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
         return j;
     }
     {
-        EngineRun a(obj), b(obj);
+        EngineRun a(obj, name), b(obj, name);
         JitEngine check;
         check.load(obj, entry, a.maps, platform);
         native->bind(b.maps, obj);
@@ -160,16 +163,17 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
             a.buff.reset(t.packets[i], 1 + static_cast<uint32_t>(i & 1), 0);
             b.buff.reset(t.packets[i], 1 + static_cast<uint32_t>(i & 1), 0);
             a.env.reset_outputs();
+            b.env.reset_outputs();
             const uint64_t va = check.run(a.env, reinterpret_cast<uint64_t>(a.buff.md()), 0);
-            const uint64_t vb = native->run(b.buff);
-            same = va == vb && a.buff.packet() == b.buff.packet();
+            const uint64_t vb = native->run(b.buff, b.env);
+            same = va == vb && a.buff.packet() == b.buff.packet() && a.env.redirect == b.env.redirect;
         }
         j["native_matches_jit"] = same;
     }
-    EngineRun n(obj);
+    EngineRun n(obj, name);
     native->bind(n.maps, obj);
-    time_per_packet(t, packets / 10, n.buff, n.env, [&] { return native->run(n.buff); });
-    j["native_ns"] = time_per_packet(t, packets, n.buff, n.env, [&] { return native->run(n.buff); });
+    time_per_packet(t, packets / 10, n.buff, n.env, [&] { return native->run(n.buff, n.env); });
+    j["native_ns"] = time_per_packet(t, packets, n.buff, n.env, [&] { return native->run(n.buff, n.env); });
     return j;
 }
 

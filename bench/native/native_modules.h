@@ -9,6 +9,7 @@
 #include <string>
 
 #include "compiler/program.h"
+#include "driver/exec_env.h"
 #include "driver/maps.h"
 #include "driver/xdp_buff.h"
 
@@ -19,13 +20,19 @@ public:
     virtual ~NativeModule() = default;
     /// Finds the module's maps (by name) in a MapSet built from obj.maps.
     virtual void bind(MapSet& maps, const Object& obj) = 0;
-    /// Processes the packet in buff and returns the XDP verdict.
-    virtual uint32_t run(XdpBuff& buff) = 0;
+    /// Processes the packet in buff and returns the XDP verdict; helpers the module calls (as the
+    /// program would) get env.
+    virtual uint32_t run(XdpBuff& buff, ExecEnv& env) = 0;
 };
 
 /// The native version of examples/<name>.c, or nullptr when there is none.
 std::unique_ptr<NativeModule> make_native_module(const std::string& name);
 std::unique_ptr<NativeModule> make_native_firewall();
+std::unique_ptr<NativeModule> make_native_router();
+
+/// Host-side map contents a module needs for its main path (router: a default route and its
+/// egress port); nothing for the others. Applied to every engine's maps alike.
+void setup_module_maps(const std::string& name, MapSet& maps);
 
 // Shared parsing, mirroring examples/xdp_common.h.
 namespace native {

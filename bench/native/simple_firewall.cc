@@ -37,7 +37,7 @@ public:
         trusted_ = reinterpret_cast<const uint32_t*>(maps.at(static_cast<size_t>(maps.find(".rodata"))).array_base());
     }
 
-    uint32_t run(XdpBuff& buff) override {
+    uint32_t run(XdpBuff& buff, ExecEnv&) override {
         uint8_t* data = buff.data();
         const uint8_t* end = buff.data_end();
         const uint8_t* pos = data;

@@ -10,7 +10,7 @@ class Constant final : public NativeModule {
 public:
     explicit Constant(uint32_t verdict) : verdict_(verdict) {}
     void bind(MapSet&, const Object&) override {}
-    uint32_t run(XdpBuff&) override { return verdict_; }
+    uint32_t run(XdpBuff&, ExecEnv&) override { return verdict_; }
 
 private:
     uint32_t verdict_;
@@ -26,7 +26,7 @@ public:
         counters_ = reinterpret_cast<uint64_t*>(m.array_base());
         entries_ = m.def().max_entries;
     }
-    uint32_t run(XdpBuff& buff) override {
+    uint32_t run(XdpBuff& buff, ExecEnv&) override {
         uint8_t* data = buff.data();
         bool eth_ok = false;
         const uint32_t key = native::ip_protocol(data, buff.data_end(), &eth_ok);
@@ -53,7 +53,7 @@ public:
         config_ = reinterpret_cast<uint32_t*>(maps.at(static_cast<size_t>(maps.find(".data"))).array_base());
         last_ifindex_ = reinterpret_cast<uint32_t*>(maps.at(static_cast<size_t>(maps.find(".bss"))).array_base());
     }
-    uint32_t run(XdpBuff& buff) override {
+    uint32_t run(XdpBuff& buff, ExecEnv&) override {
         constexpr uint32_t kMaxRxqs = 64;
         const XdpMd* md = buff.md();
         const uint32_t key = md->rx_queue_index < kMaxRxqs ? md->rx_queue_index : kMaxRxqs;
@@ -88,6 +88,7 @@ std::unique_ptr<NativeModule> make_native_module(const std::string& name) {
     if (name == "xdp2") return std::make_unique<ProtoCount>(true);
     if (name == "rxq_info") return std::make_unique<RxqInfo>();
     if (name == "simple_firewall") return make_native_firewall();
+    if (name == "router_ipv4") return make_native_router();
     return nullptr;
 }
 
