@@ -16,8 +16,9 @@
 namespace bpfnic {
 
 /// Load an object file. Throws Error(BadInput) for unreadable or malformed files,
-/// Error(Unsupported) for valid objects using features the project cannot run (extern symbols,
-/// kfunc calls, CO-RE field relocations are ignored since the context layout is fixed).
+/// Error(Unsupported) for valid objects using features the project cannot run (extern kconfig/ksym
+/// symbols, kfunc calls). Not read: .BTF.ext (CO-RE relocations, line info) and the initial
+/// contents of PROG_ARRAY / map-in-map slots (".values = {...}", relocations of .maps).
 ///
 /// What the returned Object holds:
 ///  - maps, in this order: legacy SEC("maps") definitions (by offset), BTF-defined SEC(".maps")
