@@ -15,7 +15,9 @@
 // Differences from the kernel worth knowing: scalars are always tracked precisely (no precision
 // back-propagation, so pruning is by range inclusion of every live register); stack accesses of
 // scalars need no alignment (spills of pointers do); a packet pointer read after a helper that
-// moves the packet is an uninitialised register; XDP programs must return 0..4.
+// moves the packet is an uninitialised register; XDP programs must return 0..4. Loads from
+// read-only maps (.rodata) at constant offsets give the constant of MapDef::initial_data, as the
+// kernel does for frozen maps: verify with the contents the program will run with.
 #pragma once
 
 #include <array>
