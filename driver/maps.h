@@ -30,8 +30,8 @@ public:
     /// Program side (bpf_map_lookup_elem): the value in place, or nullptr. For map-in-map types,
     /// the inner Map* itself (as the kernel returns the inner map).
     virtual void* lookup(const void* key) = 0;
-    /// Both sides: 0 or -errno (E2BIG when full, EEXIST/ENOENT for NOEXIST/EXIST, EINVAL for bad
-    /// flags or an index out of range, EPERM for read-only maps from the program side, ...).
+    /// Both sides: 0 or -errno (E2BIG when full or for an array index out of range, EEXIST/ENOENT
+    /// for NOEXIST/EXIST, EINVAL for bad flags, EPERM for read-only maps, ...).
     virtual int update(const void* key, const void* value, uint64_t flags) = 0;
     virtual int erase(const void* key) = 0;
     /// key == nullptr: first key. Returns -ENOENT after the last key.

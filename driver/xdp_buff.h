@@ -55,8 +55,9 @@ public:
     std::vector<uint8_t> meta() const;    ///< data_meta..data
 
     /// Kernel semantics: 0 on success, -EINVAL when the move leaves the allowed range (head: at
-    /// least 14 bytes of packet remain and at least kFrameReserve of headroom; meta: multiple of
-    /// 4, at most kMaxMeta, not below kFrameReserve; tail: at least 14 bytes, not past hard_end).
+    /// least 14 bytes of packet remain and at least kFrameReserve of headroom; tail: at least 14
+    /// bytes, not past hard_end; meta: not below kFrameReserve), and -EACCES for a metadata
+    /// length that is not a multiple of 4 or exceeds kMaxMeta (as Linux 6.x answers).
     int adjust_head(int64_t delta);
     int adjust_tail(int64_t delta);
     int adjust_meta(int64_t delta);
