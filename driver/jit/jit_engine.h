@@ -2,6 +2,11 @@
 // The x86-64 JIT engine: compiles every program of an object with asmjit at load and runs the
 // entry program as native code, with the interpreter's exact semantics (the interpreter is the
 // reference it is tested against). See jit_regs.h for the register mapping and stack model.
+//
+// Where it deliberately differs from the interpreter, as the kernel's JIT does: memory accesses
+// are not bounds-checked (programs are expected to be verified; Options::verify makes load run
+// the verifier and refuse what it rejects), and the stack is not zeroed before a run (the
+// registers are), so a program that reads stack bytes it never wrote sees garbage.
 #pragma once
 
 #include <cstdint>
