@@ -177,7 +177,7 @@ module bpfnic_core #(
   always_comb begin
     scrub_any = |dirty_q;
     scrub_row = '0;
-    for (int r = int'(STACK_ROWS) - 1; r >= 0; r--) begin
+    for (int r = (STACK_ROWS) - 1; r >= 0; r--) begin
       if (dirty_q[r]) scrub_row = (SAW-3)'(r);
     end
   end
@@ -196,9 +196,9 @@ module bpfnic_core #(
 
     if (ctl_allowed && ctl_we_i && ctl_ctx) begin
       for (int i = 0; i < 8; i++) begin
-        if (i < int'(bpfnic_pkg::width_bytes(ctl_width_i)) &&
-            int'(ctl_addr_i[4:0]) + i < int'(bpfnic_pkg::CTX_BYTES)) begin
-          ctx_d[8*(int'(ctl_addr_i[4:0]) + i) +: 8] = ctl_wdata_i[8*i +: 8];
+        if (i < (bpfnic_pkg::width_bytes(ctl_width_i)) &&
+            {27'h0, ctl_addr_i[4:0]} + i < (bpfnic_pkg::CTX_BYTES)) begin
+          ctx_d[8*({27'h0, ctl_addr_i[4:0]} + i) +: 8] = ctl_wdata_i[8*i +: 8];
         end
       end
     end
@@ -547,8 +547,8 @@ module bpfnic_core #(
       ctl_sel_d = ctl_pkt ? 2'd2 : ctl_stack ? 2'd1 : 2'd0;
       ctl_ctx_d = 64'h0;
       for (int i = 0; i < 8; i++) begin
-        if (ctl_ctx && int'(ctl_addr_i[4:0]) + i < int'(bpfnic_pkg::CTX_BYTES)) begin
-          ctl_ctx_d[8*i +: 8] = ctx_q[8*(int'(ctl_addr_i[4:0]) + i) +: 8];
+        if (ctl_ctx && {27'h0, ctl_addr_i[4:0]} + i < (bpfnic_pkg::CTX_BYTES)) begin
+          ctl_ctx_d[8*i +: 8] = ctx_q[8*({27'h0, ctl_addr_i[4:0]} + i) +: 8];
         end
       end
     end
@@ -572,7 +572,7 @@ module bpfnic_core #(
   logic [3:0]  insns_retired;
   always_comb begin
     insns_retired = 4'h0;
-    for (int l = 0; l < int'(LANES); l++) insns_retired = insns_retired + {3'h0, rvfi_valid_o[l]};
+    for (int l = 0; l < (LANES); l++) insns_retired = insns_retired + {3'h0, rvfi_valid_o[l]};
     for (int i = 0; i < 12; i++) cnt_d[i] = cnt_q[i];
     if (state_q == CoreRun) cnt_d[0] = cnt_q[0] + 64'd1;
     if (wb_valid && state_q == CoreRun) cnt_d[1] = cnt_q[1] + 64'd1;

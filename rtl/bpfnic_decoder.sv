@@ -174,6 +174,7 @@ module bpfnic_decoder #(
   ////////////////
   // Assertions //
   ////////////////
+  `ASSERT_INIT(BpfnicDecoderWidth, $bits(bpfnic_pkg::decoded_t) == bpfnic_pkg::DECODED_W)
   // A legal slot belongs to exactly one unit.
   `ASSERT_COMB(BpfnicDecoderOneUnit, !d.valid || d.illegal ||
       $onehot({d.alu, d.div, d.lddw, d.load, d.store, d.atomic, d.jmp, d.call_helper,

@@ -106,24 +106,16 @@ module bpfnic_ex_stage #(
   logic [LANES*4-1:0]  lane_reg;
   logic [LANES-1:0]    lane_illegal;
 
-  for (genvar l = 0; l < int'(LANES); l++) begin : g_lane
-    bpfnic_pkg::decoded_t d;
-    assign d = ex_dec_i[l*DW +: DW];
-
-    bpfnic_alu u_alu (
-      .op_i     (d.alu_op),
-      .is64_i   (d.is64),
-      .src_x_i  (d.src_x),
-      .off_i    (d.off),
-      .imm_i    (d.imm),
-      .a_i      (ex_a_i[l*64 +: 64]),
-      .b_i      (ex_b_i[l*64 +: 64]),
-      .result_o (alu_res[l*64 +: 64])
+  for (genvar l = 0; l < LANES; l++) begin : g_lane
+    bpfnic_ex_lane u_lane (
+      .dec_i     (ex_dec_i[l*DW +: DW]),
+      .a_i       (ex_a_i[l*64 +: 64]),
+      .b_i       (ex_b_i[l*64 +: 64]),
+      .result_o  (alu_res[l*64 +: 64]),
+      .wr_o      (lane_wr[l]),
+      .wr_reg_o  (lane_reg[l*4 +: 4]),
+      .illegal_o (lane_illegal[l])
     );
-
-    assign lane_wr[l]        = d.valid && d.wr && !d.illegal;
-    assign lane_illegal[l]   = d.valid && d.illegal;
-    assign lane_reg[l*4 +: 4] = d.wr_reg;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -233,12 +225,12 @@ module bpfnic_ex_stage #(
     o = 5'(addr - bpfnic_pkg::CTX_BASE);
     ctx_rdata = 64'h0;
     for (int i = 0; i < 8; i++) begin
-      if (int'(o) + i < int'(bpfnic_pkg::CTX_BYTES)) ctx_rdata[8*i +: 8] = ctx_i[8*(int'(o) + i) +: 8];
+      if ({27'h0, o} + i < bpfnic_pkg::CTX_BYTES) ctx_rdata[8*i +: 8] = ctx_i[8*({27'h0, o} + i) +: 8];
     end
   end
 
   // Atomic arithmetic
-  function automatic logic [63:0] atomic_new(logic [7:0] op, logic [63:0] old, logic [63:0] val,
+  function automatic logic [63:0] atomic_new(input logic [7:0] op, logic [63:0] old, logic [63:0] val,
                                              logic [63:0] cmp, logic [1:0] w);
     logic [63:0] r;
     unique case (op & 8'hf0)
@@ -250,7 +242,7 @@ module bpfnic_ex_stage #(
       (bpfnic_pkg::ATOMIC_CMPXCHG & 8'hf0): r = (bpfnic_pkg::extend(old, w, 1'b0) == bpfnic_pkg::extend(cmp, w, 1'b0)) ? val : old;
       default:                r = old;
     endcase
-    return bpfnic_pkg::extend(r, w, 1'b0);
+    atomic_new = bpfnic_pkg::extend(r, w, 1'b0);
   endfunction
 
   logic atomic_phase_q, atomic_phase_d;
@@ -279,7 +271,7 @@ module bpfnic_ex_stage #(
     redirect_pc_o   = ex_pc_i + 32'd1;
     call_o          = 1'b0;
     depth_d         = depth_q;
-    for (int i = 0; i < int'(bpfnic_pkg::MAX_FRAMES); i++) ret_pc_d[i] = ret_pc_q[i];
+    for (int i = 0; i < (bpfnic_pkg::MAX_FRAMES); i++) ret_pc_d[i] = ret_pc_q[i];
     res0            = alu_res[63:0];
     mem_load_wb     = 1'b0;
     mem_acc         = 1'b0;
@@ -431,7 +423,7 @@ module bpfnic_ex_stage #(
       pkt_req_o      = 1'b0;
       mem_we_o       = 1'b0;
       atomic_phase_d = 1'b0;
-      for (int i = 0; i < int'(bpfnic_pkg::MAX_FRAMES); i++) ret_pc_d[i] = ret_pc_q[i];
+      for (int i = 0; i < (bpfnic_pkg::MAX_FRAMES); i++) ret_pc_d[i] = ret_pc_q[i];
     end
     if (start_i) begin
       depth_d        = 3'd0;
@@ -445,7 +437,7 @@ module bpfnic_ex_stage #(
 
   // Forwarding: results final this cycle (lane-0 memory loads arrive in writeback)
   always_comb begin
-    for (int l = 0; l < int'(LANES); l++) begin
+    for (int l = 0; l < (LANES); l++) begin
       fwd_we_o[l]         = ex_valid_i && lane_wr[l] && !trap_valid;
       fwd_reg_o[l*4 +: 4] = lane_reg[l*4 +: 4];
       fwd_data_o[l*64 +: 64] = alu_res[l*64 +: 64];
@@ -501,7 +493,7 @@ module bpfnic_ex_stage #(
     if (!rst_ni) begin
       depth_q        <= 3'd0;
       atomic_phase_q <= 1'b0;
-      for (int i = 0; i < int'(bpfnic_pkg::MAX_FRAMES); i++) ret_pc_q[i] <= 32'h0;
+      for (int i = 0; i < (bpfnic_pkg::MAX_FRAMES); i++) ret_pc_q[i] <= 32'h0;
       wb_valid_q     <= 1'b0;
       wb_pc_q        <= 32'h0;
       wb_insn_q      <= '0;
@@ -521,7 +513,7 @@ module bpfnic_ex_stage #(
     end else begin
       depth_q        <= depth_d;
       atomic_phase_q <= atomic_phase_d;
-      for (int i = 0; i < int'(bpfnic_pkg::MAX_FRAMES); i++) ret_pc_q[i] <= ret_pc_d[i];
+      for (int i = 0; i < (bpfnic_pkg::MAX_FRAMES); i++) ret_pc_q[i] <= ret_pc_d[i];
       wb_valid_q     <= wb_valid_d;
       wb_pc_q        <= wb_pc_d;
       wb_insn_q      <= wb_insn_d;

@@ -51,72 +51,43 @@ module bpfnic_id_stage #(
 
   localparam int unsigned DW = bpfnic_pkg::DECODED_W;
 
-  // Forwarded value of register r.
-  function automatic logic [63:0] read_reg(
-      input logic [3:0] r, input logic [11*64-1:0] regs,
-      input logic [LANES-1:0] ex_we, input logic [LANES*4-1:0] ex_reg, input logic [LANES*64-1:0] ex_data,
-      input logic [LANES-1:0] wb_we, input logic [LANES*4-1:0] wb_reg, input logic [LANES*64-1:0] wb_data);
-    logic [63:0] v;
-    logic        hit;
-    v   = (r <= 4'd10) ? regs[r*64 +: 64] : 64'h0;
-    hit = 1'b0;
-    for (int l = int'(LANES) - 1; l >= 0; l--) begin
-      if (!hit && ex_we[l] && ex_reg[l*4 +: 4] == r) begin
-        v   = ex_data[l*64 +: 64];
-        hit = 1'b1;
-      end
-    end
-    for (int l = int'(LANES) - 1; l >= 0; l--) begin
-      if (!hit && wb_we[l] && wb_reg[l*4 +: 4] == r) begin
-        v   = wb_data[l*64 +: 64];
-        hit = 1'b1;
-      end
-    end
-    return v;
-  endfunction
-
   logic [LANES*DW-1:0]  dec;
   logic [LANES*64-1:0]  a_val, b_val;
   logic [6*64-1:0]      args;
   logic [LANES-1:0]     hazard;
 
-  for (genvar l = 0; l < int'(LANES); l++) begin : g_lane
-    bpfnic_pkg::decoded_t d;
-    logic [63:0]          src_v, dst_v, imm_sx;
-
-    bpfnic_decoder #(
-      .FULL_LANE(l == 0)
-    ) u_decoder (
-      .insn_i (id_bundle_i[l*64 +: 64]),
-      .dec_o  (d)
+  for (genvar l = 0; l < LANES; l++) begin : g_lane
+    bpfnic_operand #(
+      .LANES     (LANES),
+      .FULL_LANE (l == 0)
+    ) u_operand (
+      .insn_i            (id_bundle_i[l*64 +: 64]),
+      .imm_hi_i          (id_imm_hi_i),
+      .regs_i            (regs_i),
+      .ex_we_i           (ex_fwd_we_i),
+      .ex_reg_i          (ex_fwd_reg_i),
+      .ex_data_i         (ex_fwd_data_i),
+      .ex_load_pending_i (ex_load_pending_i),
+      .ex_load_reg_i     (ex_load_reg_i),
+      .wb_we_i           (wb_fwd_we_i),
+      .wb_reg_i          (wb_fwd_reg_i),
+      .wb_data_i         (wb_fwd_data_i),
+      .dec_o             (dec[l*DW +: DW]),
+      .a_o               (a_val[l*64 +: 64]),
+      .b_o               (b_val[l*64 +: 64]),
+      .hazard_o          (hazard[l])
     );
-
-    always_comb begin
-      dst_v  = read_reg(d.dst, regs_i, ex_fwd_we_i, ex_fwd_reg_i, ex_fwd_data_i,
-                        wb_fwd_we_i, wb_fwd_reg_i, wb_fwd_data_i);
-      src_v  = read_reg(d.src, regs_i, ex_fwd_we_i, ex_fwd_reg_i, ex_fwd_data_i,
-                        wb_fwd_we_i, wb_fwd_reg_i, wb_fwd_data_i);
-      imm_sx = {{32{d.imm[31]}}, d.imm};
-      a_val[l*64 +: 64] = dst_v;
-      if (d.lddw) begin
-        b_val[l*64 +: 64] = {id_imm_hi_i, d.imm};
-      end else if (d.src_x || d.load) begin
-        b_val[l*64 +: 64] = src_v;
-      end else begin
-        b_val[l*64 +: 64] = imm_sx;
-      end
-      dec[l*DW +: DW] = d;
-      hazard[l] = d.valid && ex_load_pending_i &&
-                  ((d.rd_dst && d.dst == ex_load_reg_i) || (d.rd_src && d.src == ex_load_reg_i) ||
-                   (l == 0 && (d.call_helper || d.atomic) && ex_load_reg_i <= 4'd5));
-    end
   end
 
-  always_comb begin
-    for (int r = 0; r < 6; r++) begin
-      args[r*64 +: 64] = read_reg(4'(r), regs_i, ex_fwd_we_i, ex_fwd_reg_i, ex_fwd_data_i,
-                                  wb_fwd_we_i, wb_fwd_reg_i, wb_fwd_data_i);
-    end
+  // r0..r5 for helper calls and cmpxchg (lane 0).
+  for (genvar r = 0; r < 6; r++) begin : g_args
+    localparam logic [3:0] R = r;
+    bpfnic_fwd_read #(.LANES(LANES)) u_read_arg (
+      .reg_i (R), .regs_i (regs_i),
+      .ex_we_i (ex_fwd_we_i), .ex_reg_i (ex_fwd_reg_i), .ex_data_i (ex_fwd_data_i),
+      .wb_we_i (wb_fwd_we_i), .wb_reg_i (wb_fwd_reg_i), .wb_data_i (wb_fwd_data_i),
+      .value_o (args[r*64 +: 64])
+    );
   end
 
   assign stall_o = id_valid_i && (|hazard) && !flush_i;

@@ -31,7 +31,7 @@ module bpfnic_imem #(
   logic [AW-1:0] raddr_b;
   assign raddr_b = raddr_i + AW'(1);
 
-  for (genvar l = 0; l < int'(LANES); l++) begin : g_lane
+  for (genvar l = 0; l < (LANES); l++) begin : g_lane
     logic [63:0] mem [DEPTH];
     logic [63:0] rdata_q;
     always_ff @(posedge clk_i) begin

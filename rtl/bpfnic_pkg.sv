@@ -153,39 +153,38 @@ package bpfnic_pkg;
     logic        exit_;
   } decoded_t;
 
-  localparam int unsigned DECODED_W = $bits(decoded_t);
+  // Width of decoded_t, spelled out: Yosys 0.23 has no $bits of a type (checked in bpfnic_decoder).
+  localparam int unsigned DECODED_W = 97;
 
   // ---------------------------------------------------------------------------------------------
   // Functions
   // ---------------------------------------------------------------------------------------------
 
   // Bytes of an access of the given log2 width.
-  function automatic logic [3:0] width_bytes(logic [1:0] w);
-    return 4'd1 << w;
+  function automatic logic [3:0] width_bytes(input logic [1:0] w);
+    width_bytes = 4'd1 << w;
   endfunction
 
   // eBPF size field to log2 width.
-  function automatic logic [1:0] size_to_width(logic [1:0] size);
-    logic [1:0] w;
+  function automatic logic [1:0] size_to_width(input logic [1:0] size);
+    // Literal encodings (SIZE_B = 2, SIZE_H = 1, SIZE_W = 0, SIZE_DW = 3): Yosys 0.23 does not
+    // resolve enum members inside package functions.
     unique case (size)
-      SIZE_B:  w = W1;
-      SIZE_H:  w = W2;
-      SIZE_W:  w = W4;
-      default: w = W8;
+      2'h2:    size_to_width = 2'd0;
+      2'h1:    size_to_width = 2'd1;
+      2'h0:    size_to_width = 2'd2;
+      default: size_to_width = 2'd3;
     endcase
-    return w;
   endfunction
 
   // Zero- or sign-extends the low (1 << w) bytes of d.
-  function automatic logic [63:0] extend(logic [63:0] d, logic [1:0] w, logic sx);
-    logic [63:0] r;
+  function automatic logic [63:0] extend(input logic [63:0] d, input logic [1:0] w, input logic sx);
     unique case (w)
-      W1:      r = sx ? {{56{d[7]}}, d[7:0]} : {56'h0, d[7:0]};
-      W2:      r = sx ? {{48{d[15]}}, d[15:0]} : {48'h0, d[15:0]};
-      W4:      r = sx ? {{32{d[31]}}, d[31:0]} : {32'h0, d[31:0]};
-      default: r = d;
+      2'd0:    extend = sx ? {{56{d[7]}}, d[7:0]} : {56'h0, d[7:0]};
+      2'd1:    extend = sx ? {{48{d[15]}}, d[15:0]} : {48'h0, d[15:0]};
+      2'd2:    extend = sx ? {{32{d[31]}}, d[31:0]} : {32'h0, d[31:0]};
+      default: extend = d;
     endcase
-    return r;
   endfunction
 
 endpackage

@@ -42,7 +42,7 @@ module bpfnic_regfile #(
   always_comb begin
     for (int i = 0; i < 6; i++) low_d[i] = low_q[i];
     for (int i = 0; i < FRAMES * 4; i++) win_d[i] = win_q[i];
-    for (int l = 0; l < int'(LANES); l++) begin
+    for (int l = 0; l < (LANES); l++) begin
       if (we_i[l]) begin
         if (waddr_i[l*4 +: 4] < 4'd6) begin
           low_d[waddr_i[l*4 +: 3]] = wdata_i[l*64 +: 64];
@@ -85,7 +85,7 @@ module bpfnic_regfile #(
   ////////////////
   `ASSERT_INIT(BpfnicRegfileLanes, LANES >= 1 && LANES <= 8)
   // r10 is read-only: no lane ever writes it (the decoder traps such instructions).
-  for (genvar l = 0; l < int'(LANES); l++) begin : g_r10_ro
+  for (genvar l = 0; l < (LANES); l++) begin : g_r10_ro
     `ASSERT(BpfnicRegfileNoR10Write, !(we_i[l] && waddr_i[l*4 +: 4] >= 4'd10), clk_i, !rst_ni)
   end
   `ASSERT(BpfnicRegfileCallDepth, !(call_i && depth_i == 3'(FRAMES - 1)), clk_i, !rst_ni)

@@ -71,7 +71,7 @@ module bpfnic_wb_stage #(
   assign trap_cause_o = wb_trap_i;
 
   always_comb begin
-    for (int l = 0; l < int'(LANES); l++) begin
+    for (int l = 0; l < (LANES); l++) begin
       rvfi_valid_o[l]             = wb_valid_i && (wb_insn_i[l*64 +: 8] != 8'h00 ||
                                                    (l == 0 && wb_trap_i != bpfnic_pkg::TRAP_NONE));
       rvfi_pc_o[l*32 +: 32]       = wb_pc_i;

@@ -88,9 +88,6 @@ HwCosim::Canon HwCosim::canon(uint64_t h) const {
                h <= reinterpret_cast<uint64_t>(shadow_raw_.data()) + shadow_raw_.size()) {
         return {Kind::Exact, A::kPktBase + 256 + off(shadow_raw_.data())};
     }
-    // Stack pointers a little outside the stack (pointer arithmetic before a bounds check).
-    constexpr uint64_t kSlack = 4096;
-    if (h >= sb - kSlack && h <= sb + A::kStackBytes + kSlack) return {Kind::Exact, A::kStackBase + (h - sb)};
     for (size_t i = 0; i < shadow_maps_->size(); ++i) {
         Map& m = shadow_maps_->at(i);
         if (h == reinterpret_cast<uint64_t>(&m)) return {Kind::Exact, HwMapMemory::handle(static_cast<uint32_t>(i))};
@@ -101,6 +98,9 @@ HwCosim::Canon HwCosim::canon(uint64_t h) const {
             return {Kind::AnyValueOfMap, i};
         }
     }
+    // Last: stack pointers a little outside the stack (pointer arithmetic before a bounds check).
+    constexpr uint64_t kSlack = 4096;
+    if (h >= sb - kSlack && h <= sb + A::kStackBytes + kSlack) return {Kind::Exact, A::kStackBase + (h - sb)};
     return {Kind::Exact, h};
 }
 

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// bpfnic_operand: decode and operand read of one slot of the bundle in decode.
+
+/**
+ * Decodes the slot, reads its destination (operand A) and source (operand B: register, sign-
+ * extended immediate, or the 64-bit lddw value with the upper half from the next bundle) through
+ * forwarding read ports, and flags a load-use hazard on a lane-0 load in execute.
+ */
+`include "bpfnic_assert.svh"
+
+module bpfnic_operand #(
+  parameter int unsigned LANES     = 1,
+  parameter bit          FULL_LANE = 1'b1
+) (
+  input  logic [63:0]                      insn_i,
+  input  logic [31:0]                      imm_hi_i,
+  input  logic [11*64-1:0]                 regs_i,
+  input  logic [LANES-1:0]                 ex_we_i,
+  input  logic [LANES*4-1:0]               ex_reg_i,
+  input  logic [LANES*64-1:0]              ex_data_i,
+  input  logic                             ex_load_pending_i,
+  input  logic [3:0]                       ex_load_reg_i,
+  input  logic [LANES-1:0]                 wb_we_i,
+  input  logic [LANES*4-1:0]               wb_reg_i,
+  input  logic [LANES*64-1:0]              wb_data_i,
+  output logic [bpfnic_pkg::DECODED_W-1:0] dec_o,
+  output logic [63:0]                      a_o,
+  output logic [63:0]                      b_o,
+  output logic                             hazard_o
+);
+
+  bpfnic_pkg::decoded_t d;
+  logic [63:0]          src_v, dst_v;
+
+  bpfnic_decoder #(
+    .FULL_LANE(FULL_LANE)
+  ) u_decoder (
+    .insn_i (insn_i),
+    .dec_o  (d)
+  );
+
+  bpfnic_fwd_read #(.LANES(LANES)) u_read_dst (
+    .reg_i (d.dst), .regs_i (regs_i),
+    .ex_we_i (ex_we_i), .ex_reg_i (ex_reg_i), .ex_data_i (ex_data_i),
+    .wb_we_i (wb_we_i), .wb_reg_i (wb_reg_i), .wb_data_i (wb_data_i),
+    .value_o (dst_v)
+  );
+
+  bpfnic_fwd_read #(.LANES(LANES)) u_read_src (
+    .reg_i (d.src), .regs_i (regs_i),
+    .ex_we_i (ex_we_i), .ex_reg_i (ex_reg_i), .ex_data_i (ex_data_i),
+    .wb_we_i (wb_we_i), .wb_reg_i (wb_reg_i), .wb_data_i (wb_data_i),
+    .value_o (src_v)
+  );
+
+  always_comb begin
+    a_o = dst_v;
+    if (d.lddw) begin
+      b_o = {imm_hi_i, d.imm};
+    end else if (d.src_x || d.load) begin
+      b_o = src_v;
+    end else begin
+      b_o = {{32{d.imm[31]}}, d.imm};
+    end
+    dec_o    = d;
+    hazard_o = d.valid && ex_load_pending_i &&
+               ((d.rd_dst && d.dst == ex_load_reg_i) || (d.rd_src && d.src == ex_load_reg_i) ||
+                (FULL_LANE && (d.call_helper || d.atomic) && ex_load_reg_i <= 4'd5));
+  end
+
+  ////////////////
+  // Assertions //
+  ////////////////
+  `ASSERT_INIT(BpfnicOperandLanes, LANES >= 1 && LANES <= 8)
+  // lddw only in the full lane.
+  `ASSERT_COMB(BpfnicOperandLddwLane, FULL_LANE || !d.lddw || d.illegal)
+
+endmodule
