@@ -6,6 +6,7 @@
 # hand cannot parse are reported with its error (see docs/hardware.md, "Synthesis").
 #
 # Usage: scripts/synth.sh [LANES] [OUTDIR]      (defaults: 4, ./synth-out)
+# Environment: YOSYS (binary), SYNTH_TIMEOUT (seconds per unit, 900), SYNTH_UNITS (subset of units).
 set -u
 LANES=${1:-4}
 OUT=${2:-synth-out}
@@ -28,7 +29,7 @@ declare -A DEPS=(
   [bpfnic_wb_stage]="bpfnic_wb_stage.sv"
   [bpfnic_core]="bpfnic_alu.sv bpfnic_ex_lane.sv bpfnic_divider.sv bpfnic_regfile.sv bpfnic_bytemem.sv bpfnic_imem.sv bpfnic_decoder.sv bpfnic_fwd_read.sv bpfnic_operand.sv bpfnic_if_stage.sv bpfnic_id_stage.sv bpfnic_ex_stage.sv bpfnic_wb_stage.sv bpfnic_core.sv"
 )
-UNITS="bpfnic_alu bpfnic_divider bpfnic_regfile bpfnic_bytemem bpfnic_imem bpfnic_decoder bpfnic_if_stage bpfnic_id_stage bpfnic_ex_stage bpfnic_wb_stage bpfnic_core"
+UNITS=${SYNTH_UNITS:-"bpfnic_alu bpfnic_divider bpfnic_regfile bpfnic_bytemem bpfnic_imem bpfnic_decoder bpfnic_if_stage bpfnic_id_stage bpfnic_ex_stage bpfnic_wb_stage bpfnic_core"}
 # Parameters per unit (the lane count where it has one).
 declare -A PARAMS=(
   [bpfnic_regfile]="-set LANES $LANES" [bpfnic_imem]="-set LANES $LANES" [bpfnic_if_stage]="-set LANES $LANES"
