@@ -40,6 +40,15 @@ void Analyzer::write_stack_bytes(Frame& fr, int64_t idx, int size, Slot kind) {
         fr.spills.erase(slot);
     }
     for (int64_t b = idx; b < idx + size; ++b) fr.bytes[b] = kind;
+    for (size_t i = 0; i < fr.narrow.size();) {
+        const NarrowSpill& n = fr.narrow[i];
+        if (n.idx < idx + size && idx < n.idx + n.size) {
+            fr.narrow[i] = fr.narrow.back();
+            fr.narrow.pop_back();
+        } else {
+            ++i;
+        }
+    }
 }
 
 void Analyzer::invalidate_packet(State& s) {
@@ -131,6 +140,9 @@ RegState Analyzer::access_stack(State& s, const RegState& base, int regno, int64
             return {};
         }
         write_stack_bytes(fr, idx, size, zero ? Slot::Zero : Slot::Misc);
+        if (!zero && size < 8 && idx % size == 0 && val && val->type == RegType::Scalar &&
+            val->s.umax < (uint64_t{1} << (size * 8)))
+            fr.narrow.push_back({static_cast<uint32_t>(idx), static_cast<uint8_t>(size), val->s});
         return {};
     }
     // Reads.
@@ -147,6 +159,9 @@ RegState Analyzer::access_stack(State& s, const RegState& base, int regno, int64
     }
     const int64_t idx = lo + stack;
     if (size == 8 && idx % 8 == 0 && fr.bytes[idx] == Slot::Spill) return std::as_const(fr.spills)[idx / 8];
+    if (!sign_ext)
+        for (const NarrowSpill& n : fr.narrow)
+            if (n.idx == idx && n.size == size) return RegState::scalar(n.value);
     bool known = true;
     uint64_t v = 0;
     for (int64_t b = idx; b < idx + size; ++b) {
@@ -284,8 +299,11 @@ void Analyzer::do_store(State& s, const Store& st) {
     }
     if (val.type == RegType::Scalar && st.width < 8) {
         // The bytes stored are the low bytes of the value.
-        val.s = val.s.is_const() ? Scalar::constant(val.s.value() & ((uint64_t{1} << (st.width * 8)) - 1))
-                                 : Scalar::of_width(st.width);
+        const uint64_t mask = (uint64_t{1} << (st.width * 8)) - 1;
+        if (val.s.is_const())
+            val.s = Scalar::constant(val.s.value() & mask);
+        else if (val.s.umax > mask)
+            val.s = Scalar::of_width(st.width);
         val.id = 0;
     }
     check_mem(s, st.base.v, st.off, st.width, Access::Write, &val, val_regno, false);

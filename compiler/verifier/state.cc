@@ -150,6 +150,17 @@ bool reg_covers(const RegState& o, const RegState& n, IdMap& ids, bool exact) {
 
 bool stack_covers(const Frame& o, const Frame& n, IdMap& ids, bool exact) {
     if (o.bytes.size() != n.bytes.size()) return false;
+    if (exact && o.narrow.size() != n.narrow.size()) return false;
+    // Narrow stores the old state reloaded with bounds must be there, within them, in the new one.
+    for (const NarrowSpill& on : o.narrow) {
+        bool found = false;
+        for (const NarrowSpill& nn : n.narrow)
+            if (nn.idx == on.idx && nn.size == on.size) {
+                found = exact ? nn.value == on.value : on.value.contains(nn.value);
+                break;
+            }
+        if (!found) return false;
+    }
     const size_t size = o.bytes.size();
     for (size_t slot = 0; slot < size / 8; ++slot) {
         const size_t base = slot * 8;

@@ -96,10 +96,20 @@ private:
     std::vector<std::pair<uint32_t, RegState>> v_;
 };
 
+/// A scalar stored with a narrow (1, 2 or 4 byte) aligned store whose value fits the width: a load
+/// of the same bytes gives it back with its bounds. Dropped when any of its bytes is written.
+struct NarrowSpill {
+    uint32_t idx;   ///< first byte (index into Frame::bytes)
+    uint8_t size;
+    Scalar value;   ///< zero-extended value of the stored bytes
+    bool operator==(const NarrowSpill&) const = default;
+};
+
 struct Frame {
     std::array<RegState, 11> regs;
     std::vector<Slot> bytes;  ///< index = offset from r10 + stack size
     SpillSlots spills;        ///< by 8-byte slot index, meaningful where the slot's bytes are Spill
+    std::vector<NarrowSpill> narrow;
     int32_t callsite = -1;    ///< pc of the call that created this frame (-1: main)
 
     explicit Frame(uint32_t stack_size = 0) : bytes(stack_size, Slot::Invalid) {}

@@ -125,7 +125,7 @@ private:
     }
 
     void block() {
-        switch (pick(0, 10)) {
+        switch (pick(0, 11)) {
             case 10:  // bpf-to-bpf call with a pointer into this frame
                 emit("*(u64 *)(r10 - 16) = 0");
                 emit("r1 = r10");
@@ -164,7 +164,29 @@ private:
             case 6: {  // stack
                 const int off = -8 * pick(1, 4);
                 if (pick(0, 3)) emit("*(u64 *)(r10 " + std::to_string(off) + ") = " + sreg());
+                if (pick(0, 2) == 0) emit("*(" + size() + " *)(r10 " + std::to_string(off + 4 * pick(0, 1)) + ") = " + sreg());
                 emit(sreg() + " = *(" + size() + " *)(r10 " + std::to_string(off + pick(0, 4)) + ")");
+                break;
+            }
+            case 11: {  // an index kept in a narrow stack slot, reloaded to index a map value
+                const std::string r = sreg();
+                emit(r + " = *(u32 *)(r6 + 16)");
+                emit(r + " &= " + std::to_string(pick(0, 1) ? 7 : 15));
+                emit("*(u32 *)(r10 - 20) = " + r);
+                if (pick(0, 3) == 0) emit("*(u8 *)(r10 - " + std::to_string(pick(17, 20)) + ") = " + sreg());
+                emit("*(u32 *)(r10 - 4) = 0");
+                emit("r1 = map[0] ll");
+                emit("r2 = r10");
+                emit("r2 += -4");
+                emit("call 1");
+                emit("r2 = *(u32 *)(r6 + 0)");
+                emit("r3 = *(u32 *)(r6 + 4)");
+                const std::string l = "l" + std::to_string(labels_++);
+                emit("if r0 == 0 goto " + l);
+                emit("r9 = *(u32 *)(r10 - 20)");
+                emit("r0 += r9");
+                emit(sreg() + " = *(u8 *)(r0 + 0)");
+                emit(l + ":");
                 break;
             }
             case 7: {  // map lookup
