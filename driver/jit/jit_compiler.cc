@@ -119,7 +119,8 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
     std::vector<std::optional<CheckedProgram>> checked(n);
     for (size_t i = 0; i < n; ++i) {
         try {
-            checked[i] = check_program(obj.programs[i], maps, obj.maps, platform, helpers, opts.verify);
+            checked[i] = check_program(obj.programs[i], maps, obj.maps, platform, helpers,
+                                       opts.verify || (opts.verify_typed && platform.prog_type != ProgType::Unspec));
         } catch (const Error& e) {
             if (i == entry) throw;
             out.refused[i] = e.what();

@@ -24,6 +24,10 @@ struct CompileOptions {
     /// (ErrorKind::Rejected with its message) and drop the packet bounds checks it proved
     /// redundant (same outcome on every path).
     bool verify = false;
+    /// As verify, but only for programs of a real program type (XDP, TC): the conformance
+    /// platform's raw programs run unverified. make_engine("jit") sets this, so the engine the
+    /// driver and the CLI use refuses every typed program the verifier rejects.
+    bool verify_typed = false;
 };
 
 struct CompiledObject {

@@ -39,6 +39,10 @@ uint64_t JitEngine::run(ExecEnv& env, uint64_t r1, uint64_t r2) {
     return r0;
 }
 
-std::unique_ptr<Engine> make_jit_engine() { return std::make_unique<JitEngine>(); }
+std::unique_ptr<Engine> make_jit_engine() {
+    JitEngine::Options o;
+    o.verify_typed = true;
+    return std::make_unique<JitEngine>(o);
+}
 
 }  // namespace bpfnic

@@ -19,8 +19,6 @@ struct Gap {
 constexpr Gap kGaps[] = {
     {"jit", "errors/out_of_bounds_read.data",
      "the JIT does not bounds-check memory accesses (it relies on the verifier); the load reads past the buffer"},
-    {"jit", "packet/ldind_offset_wraps_32bit.data",
-     "the JIT computes the ld_ind offset in 64 bits; Linux (and the interpreter) truncate src + imm to a 32-bit int"},
     {"hw", "callx.data", "callx is not part of the hardware platform (the device refuses the program at load)"},
 };
 

@@ -142,6 +142,18 @@ TEST(JitEngine, WithVerificationRefusesWhatTheVerifierRejects) {
     EXPECT_NE(r.message.find("program 'prog0': verifier: instruction 0"), std::string::npos) << r.message;
 }
 
+TEST(JitEngine, TheRegisteredEngineRefusesTypedProgramsTheVerifierRejects) {
+    // make_engine("jit") verifies XDP programs; raw conformance programs stay unverified.
+    const Object bad = object_of({{movr(0, 3), exit_insn()}});
+    const Result r = run(*make_engine("jit"), bad, software_xdp_platform());
+    ASSERT_TRUE(r.failed);
+    EXPECT_EQ(r.kind, ErrorKind::Rejected);
+    EXPECT_NE(r.message.find("program 'prog0': verifier: instruction 0"), std::string::npos) << r.message;
+    const Result raw = run(*make_engine("jit"), object_of({{mov(0, 7), exit_insn()}}), conformance_platform());
+    EXPECT_FALSE(raw.failed) << raw.message;
+    EXPECT_EQ(raw.r0, 7u);
+}
+
 TEST(JitEngine, CallxOfUnknownHelperFaults) {
     const Result r = both(object_of({{mov(2, 999), make(op::kClsJmp | op::kCall | op::kSrcX, 2, 0, 0, 0), exit_insn()}}));
     ASSERT_TRUE(r.failed);
