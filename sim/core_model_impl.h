@@ -5,6 +5,7 @@
 // is visible here).
 #pragma once
 
+#include <cstdlib>
 #include <memory>
 #include <type_traits>
 
@@ -38,7 +39,10 @@ template <class V, unsigned LANES>
 class CoreModelImpl final : public CoreModel {
 public:
     CoreModelImpl() : ctx_(std::make_unique<VerilatedContext>()) {
-        ctx_->traceEverOn(true);
+        // Trace bookkeeping costs speed on every cycle: it is enabled only for models built while
+        // BPFNIC_SIM_TRACE is set (then SimCtrl::trace_on can open an FST at any cycle).
+        trace_enabled_ = std::getenv("BPFNIC_SIM_TRACE") != nullptr;
+        ctx_->traceEverOn(trace_enabled_);
         model_ = std::make_unique<V>(ctx_.get(), "TOP");
     }
     ~CoreModelImpl() override {
@@ -52,6 +56,7 @@ public:
     void eval() override { model_->eval(); }
     bool trace_open(const std::string& path) override {
 #if VM_TRACE_FST
+        if (!trace_enabled_) return false;
         if (!fst_) {
             fst_ = std::make_unique<VerilatedFstC>();
             model_->trace(fst_.get(), 99);
@@ -170,6 +175,7 @@ public:
 private:
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<V> model_;
+    bool trace_enabled_ = false;
 #if VM_TRACE_FST
     std::unique_ptr<VerilatedFstC> fst_;
 #endif
