@@ -183,7 +183,16 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
         print_table(cli.out, rows);
         if (so.engine == "xcheck")
             cli.out << "\n" << (mismatches ? "MISMATCHES between engines: " + std::to_string(mismatches)
-                                           : std::string("all engines agree on every packet")) << "\n";
+                                           : std::string("no mismatches: every engine that ran agrees with the interpreter on every packet"))
+                    << "\n";
+        bool header = false;
+        for (const auto& [name, r] : rows) {
+            for (const auto& skipped : r.skipped_engines) {
+                if (!header) cli.out << "\nNot cross-checked on every engine:\n";
+                header = true;
+                cli.out << "  " << name << ": " << skipped << "\n";
+            }
+        }
     }
     for (const auto& f : failures) cli.err << "bpfnic: not run: " << f << "\n";
     if (mismatches) return exit_code::kRejected;
