@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "driver/maps/fd_slots.h"
 #include "driver/maps/hash_table.h"
 #include "driver/maps/map_kinds.h"
 
@@ -18,6 +19,7 @@ namespace {
 struct InnerRef {
     Map* map;
     uint32_t index;
+    bool operator==(const InnerRef&) const = default;
 };
 
 /// Shared resolution of u32 map indices to compatible inner maps.
@@ -59,57 +61,37 @@ uint32_t index_of(const void* key) {
 
 class ArrayOfMaps final : public MapInMap {
 public:
-    explicit ArrayOfMaps(const MapDef& def) : MapInMap(def) {
+    explicit ArrayOfMaps(const MapDef& def) : MapInMap(def), slots_(def.max_entries, InnerRef{nullptr, 0}) {
         check_key_size(def, 4);
         if (def.value_size != 4) map_def_error(def, "value_size must be 4 (an inner map index)");
         check_map_def(def, map_flag::kNumaNode | map_flag::kRdonly | map_flag::kWronly);
-        slots_.assign(def.max_entries, InnerRef{nullptr, 0});
     }
     void bind(std::vector<Map*> all, const Map* tmpl) override { resolver_.bind(std::move(all), tmpl); }
 
     void* lookup(const void* key) override {
-        const uint32_t i = index_of(key);
-        return i < slots_.size() ? slots_[i].map : nullptr;
+        const InnerRef* r = slots_.at(index_of(key));
+        return r ? r->map : nullptr;
     }
     int lookup_copy(const void* key, void* value) override {
-        const uint32_t i = index_of(key);
-        if (i >= slots_.size() || !slots_[i].map) return -ENOENT;
-        std::memcpy(value, &slots_[i].index, 4);
+        const InnerRef* r = slots_.filled(index_of(key));
+        if (!r) return -ENOENT;
+        std::memcpy(value, &r->index, 4);
         return 0;
     }
     int update(const void* key, const void* value, uint64_t flags) override {
-        if (flags != update_flag::kAny) return -EINVAL;
-        const uint32_t i = index_of(key);
-        if (i >= slots_.size()) return -E2BIG;
+        if (int err = slots_.check_update(key, flags)) return err;
         InnerRef r;
         if (int err = resolver_.resolve(value, &r)) return err;
-        slots_[i] = r;
+        slots_.put(key, r);
         return 0;
     }
-    int erase(const void* key) override {
-        const uint32_t i = index_of(key);
-        if (i >= slots_.size()) return -E2BIG;
-        if (!slots_[i].map) return -ENOENT;
-        slots_[i] = {nullptr, 0};
-        return 0;
-    }
-    int next_key(const void* key, void* next) override {
-        uint32_t n = 0;
-        if (key) {
-            const uint32_t i = index_of(key);
-            if (i < slots_.size()) {
-                if (i + 1 == slots_.size()) return -ENOENT;
-                n = i + 1;
-            }
-        }
-        std::memcpy(next, &n, 4);
-        return 0;
-    }
+    int erase(const void* key) override { return slots_.erase(key); }
+    int next_key(const void* key, void* next) override { return slots_.next_key(key, next); }
     bool owns(uint64_t, uint64_t) const override { return false; }
 
 private:
     InnerResolver resolver_;
-    std::vector<InnerRef> slots_;
+    FdSlots<InnerRef> slots_;
 };
 
 class HashOfMaps final : public MapInMap {

@@ -6,8 +6,8 @@
 // ExecEnv::perf. Neither side can read the slots (the kernel's lookup is not supported either).
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
+#include "driver/maps/fd_slots.h"
 #include "driver/maps/map_kinds.h"
 
 namespace bpfnic {
@@ -16,60 +16,33 @@ namespace {
 
 class PerfEventArray final : public PerfEventArrayMap {
 public:
-    explicit PerfEventArray(const MapDef& def) : PerfEventArrayMap(def) {
+    explicit PerfEventArray(const MapDef& def) : PerfEventArrayMap(def), slots_(def.max_entries, -1) {
         check_key_size(def, 4);
         if (def.value_size != 4) map_def_error(def, "value_size must be 4 (a perf event)");
         check_map_def(def, map_flag::kNumaNode | map_flag::kRdonly | map_flag::kWronly | map_flag::kPreserveElems |
                                map_flag::kInnerMap);
-        slots_.resize(def.max_entries);
-        for (uint32_t i = 0; i < def.max_entries; ++i) slots_[i] = i;
+        for (uint32_t i = 0; i < def.max_entries; ++i) slots_.put(&i, i);
     }
 
-    bool open(uint32_t slot) const override { return slot < slots_.size() && slots_[slot] >= 0; }
+    bool open(uint32_t slot) const override { return slots_.filled(slot) != nullptr; }
 
     void* lookup(const void*) override { return nullptr; }
     int lookup_copy(const void*, void*) override { return -EOPNOTSUPP; }
 
     int update(const void* key, const void* value, uint64_t flags) override {
-        if (flags != update_flag::kAny) return -EINVAL;
-        const uint32_t i = index(key);
-        if (i >= slots_.size()) return -E2BIG;
+        if (int err = slots_.check_update(key, flags)) return err;
         uint32_t v;
         std::memcpy(&v, value, 4);
-        slots_[i] = v;
+        slots_.put(key, v);
         return 0;
     }
 
-    int erase(const void* key) override {
-        const uint32_t i = index(key);
-        if (i >= slots_.size()) return -E2BIG;
-        if (slots_[i] < 0) return -ENOENT;
-        slots_[i] = -1;
-        return 0;
-    }
-
-    int next_key(const void* key, void* next) override {
-        uint32_t n = 0;
-        if (key) {
-            const uint32_t i = index(key);
-            if (i < slots_.size()) {
-                if (i + 1 == slots_.size()) return -ENOENT;
-                n = i + 1;
-            }
-        }
-        std::memcpy(next, &n, 4);
-        return 0;
-    }
-
+    int erase(const void* key) override { return slots_.erase(key); }
+    int next_key(const void* key, void* next) override { return slots_.next_key(key, next); }
     bool owns(uint64_t, uint64_t) const override { return false; }
 
 private:
-    static uint32_t index(const void* key) {
-        uint32_t i;
-        std::memcpy(&i, key, 4);
-        return i;
-    }
-    std::vector<int64_t> slots_;
+    FdSlots<int64_t> slots_;
 };
 
 }  // namespace

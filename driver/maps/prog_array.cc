@@ -5,8 +5,8 @@
 // bpf_tail_call (ProgArrayMap::program); a program-side lookup finds nothing.
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
+#include "driver/maps/fd_slots.h"
 #include "driver/maps/map_kinds.h"
 
 namespace bpfnic {
@@ -15,19 +15,21 @@ namespace {
 
 class ProgArray final : public ProgArrayMap {
 public:
-    explicit ProgArray(const MapDef& def) : ProgArrayMap(def) {
+    explicit ProgArray(const MapDef& def) : ProgArrayMap(def), slots_(def.max_entries, -1) {
         check_key_size(def, 4);
         if (def.value_size != 4) map_def_error(def, "value_size must be 4 (a program index)");
         check_map_def(def, map_flag::kNumaNode | map_flag::kRdonly | map_flag::kWronly | map_flag::kInnerMap);
-        slots_.assign(def.max_entries, -1);
     }
 
-    int64_t program(uint32_t slot) const override { return slot < slots_.size() ? slots_[slot] : -1; }
+    int64_t program(uint32_t slot) const override {
+        const int64_t* p = slots_.at(slot);
+        return p ? *p : -1;
+    }
 
     void* lookup(const void*) override { return nullptr; }
 
     int lookup_copy(const void* key, void* value) override {
-        const int64_t p = program(index(key));
+        const int64_t p = program(FdSlots<int64_t>::index(key));
         if (p < 0) return -ENOENT;
         const uint32_t v = static_cast<uint32_t>(p);
         std::memcpy(value, &v, 4);
@@ -35,45 +37,19 @@ public:
     }
 
     int update(const void* key, const void* value, uint64_t flags) override {
-        if (flags != update_flag::kAny) return -EINVAL;
-        const uint32_t i = index(key);
-        if (i >= slots_.size()) return -E2BIG;
+        if (int err = slots_.check_update(key, flags)) return err;
         uint32_t v;
         std::memcpy(&v, value, 4);
-        slots_[i] = v;
+        slots_.put(key, v);
         return 0;
     }
 
-    int erase(const void* key) override {
-        const uint32_t i = index(key);
-        if (i >= slots_.size()) return -E2BIG;
-        if (slots_[i] < 0) return -ENOENT;
-        slots_[i] = -1;
-        return 0;
-    }
-
-    int next_key(const void* key, void* next) override {
-        uint32_t n = 0;
-        if (key) {
-            const uint32_t i = index(key);
-            if (i < slots_.size()) {
-                if (i + 1 == slots_.size()) return -ENOENT;
-                n = i + 1;
-            }
-        }
-        std::memcpy(next, &n, 4);
-        return 0;
-    }
-
+    int erase(const void* key) override { return slots_.erase(key); }
+    int next_key(const void* key, void* next) override { return slots_.next_key(key, next); }
     bool owns(uint64_t, uint64_t) const override { return false; }
 
 private:
-    static uint32_t index(const void* key) {
-        uint32_t i;
-        std::memcpy(&i, key, 4);
-        return i;
-    }
-    std::vector<int64_t> slots_;
+    FdSlots<int64_t> slots_;
 };
 
 }  // namespace
