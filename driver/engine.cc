@@ -17,7 +17,12 @@ std::unique_ptr<Engine> make_engine(const std::string& name) {
 #ifdef BPFNIC_HAVE_HW
     if (name == "hw") return std::make_unique<HwEngine>();
 #endif
-    throw Error(ErrorKind::NotFound, "unknown engine '" + name + "' (known: interp, jit)");
+#ifdef BPFNIC_HAVE_HW
+    const char* known = "interp, jit, hw";
+#else
+    const char* known = "interp, jit (hw: configure with -DBPFNIC_HW=ON)";
+#endif
+    throw Error(ErrorKind::NotFound, "unknown engine '" + name + "' (known: " + known + ")");
 }
 
 }  // namespace bpfnic
