@@ -11,9 +11,9 @@
 
 namespace bpfnic {
 
-std::unique_ptr<Engine> make_engine(const std::string& name) {
+std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions& opts) {
     if (name == "interp") return std::make_unique<Interpreter>();
-    if (name == "jit") return make_jit_engine();
+    if (name == "jit") return make_jit_engine(opts.verify_typed);
 #ifdef BPFNIC_HAVE_HW
     if (name == "hw") return std::make_unique<HwEngine>();
 #endif

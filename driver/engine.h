@@ -37,7 +37,15 @@ public:
     virtual RunStats last_stats() const { return {}; }
 };
 
+/// Choices made when an engine is created.
+struct EngineOptions {
+    /// Run the verifier at load on programs of a real program type (XDP, TC) and refuse what it
+    /// rejects (the JIT, which does not bounds-check). Off only for tests of raw instruction
+    /// semantics; raw conformance programs (ProgType::Unspec) are never verified.
+    bool verify_typed = true;
+};
+
 /// "interp", "jit" or "hw"; throws bpfnic::Error (NotFound) for other names.
-std::unique_ptr<Engine> make_engine(const std::string& name);
+std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions& opts = {});
 
 }  // namespace bpfnic

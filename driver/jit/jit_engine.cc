@@ -39,9 +39,9 @@ uint64_t JitEngine::run(ExecEnv& env, uint64_t r1, uint64_t r2) {
     return r0;
 }
 
-std::unique_ptr<Engine> make_jit_engine() {
+std::unique_ptr<Engine> make_jit_engine(bool verify_typed) {
     JitEngine::Options o;
-    o.verify_typed = true;
+    o.verify_typed = verify_typed;
     return std::make_unique<JitEngine>(o);
 }
 

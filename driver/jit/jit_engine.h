@@ -49,7 +49,7 @@ private:
     uint64_t compile_ns_ = 0;
 };
 
-/// The "jit" entry of make_engine().
-std::unique_ptr<Engine> make_jit_engine();
+/// The "jit" entry of make_engine(): verify_typed as in EngineOptions.
+std::unique_ptr<Engine> make_jit_engine(bool verify_typed = true);
 
 }  // namespace bpfnic
