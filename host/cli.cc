@@ -60,9 +60,17 @@ std::string self_exe(const char* argv0) {
 }  // namespace
 
 po::variables_map parse_args(const std::vector<std::string>& args, const po::options_description& desc,
-                             const po::positional_options_description& pos) {
+                             const std::vector<std::string>& positionals) {
+    po::options_description hidden;
+    po::positional_options_description pos;
+    for (const std::string& name : positionals) {
+        hidden.add_options()(name.c_str(), po::value<std::string>());
+        pos.add(name.c_str(), 1);
+    }
+    po::options_description all;
+    all.add(desc).add(hidden);
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     po::notify(vm);
     return vm;
 }

@@ -34,10 +34,12 @@ int cmd_verify(const std::vector<std::string>& args, Cli& cli);
 int cmd_disasm(const std::vector<std::string>& args, Cli& cli);
 int cmd_map(const std::vector<std::string>& args, Cli& cli);
 
-/// Parses a subcommand's arguments; throws boost::program_options::error on bad usage.
+/// Parses a subcommand's arguments: the options of desc plus, in order, one string positional
+/// argument per name of positionals (hidden from --help). Throws boost::program_options::error on
+/// bad usage.
 boost::program_options::variables_map parse_args(const std::vector<std::string>& args,
                                                  const boost::program_options::options_description& desc,
-                                                 const boost::program_options::positional_options_description& pos);
+                                                 const std::vector<std::string>& positionals);
 
 /// Prints "Usage: ...", the options and the examples block of a subcommand.
 void print_help(Cli& cli, const std::string& usage, const boost::program_options::options_description& desc,

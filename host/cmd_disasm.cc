@@ -19,14 +19,7 @@ int cmd_disasm(const std::vector<std::string>& args, Cli& cli) {
         ("help,h", "show this help")
         ("prog", po::value<std::string>()->default_value(""), "program to show, by function or section name (default: all)")
         ("syntax", po::value<std::string>()->default_value("llvm"), "llvm (llvm-objdump) or conformance (the bpf_conformance suite's asm)");
-    po::options_description hidden;
-    hidden.add_options()
-        ("object", po::value<std::string>(), "eBPF object file");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("object", 1);
-    const auto vm = parse_args(args, all, pos);
+    const auto vm = parse_args(args, desc, {"object"});
     if (vm.count("help")) {
         print_help(cli, "bpfnic disasm OBJ [--prog NAME] [--syntax llvm|conformance]", desc,
                    "  bpfnic disasm build/examples/xdp_pass.o\n"

@@ -53,15 +53,7 @@ int cmd_map(const std::vector<std::string>& args, Cli& cli) {
         ("key", po::value<std::string>(), "lookup: the key as hex bytes, e.g. \"06 00 00 00\"")
         ("json,j", po::bool_switch(), "print JSON instead of text");
     add_run_options(desc, "init");
-    po::options_description hidden;
-    hidden.add_options()
-        ("verb", po::value<std::string>(), "dump or lookup")
-        ("object", po::value<std::string>(), "eBPF object file");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("verb", 1).add("object", 1);
-    const auto vm = parse_args(args, all, pos);
+    const auto vm = parse_args(args, desc, {"verb", "object"});
     if (vm.count("help")) {
         print_help(cli, "bpfnic map dump|lookup (OBJ [RUN OPTIONS] | --report REPORT.json) [--map NAME] [--key HEX]", desc,
                    "  bpfnic map dump build/examples/xdp1.o --gen count=500 --map rxcnt -j\n"

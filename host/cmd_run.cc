@@ -21,15 +21,7 @@ int cmd_run(const std::vector<std::string>& args, Cli& cli) {
         ("report", po::value<std::string>(), "write the JSON report to this file")
         ("json,j", po::bool_switch(), "print the JSON report on stdout instead of the summary");
     add_run_options(desc, "map");
-    po::options_description hidden;
-    hidden.add_options()
-        ("object", po::value<std::string>(), "eBPF object file");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("object", 1);
-
-    const auto vm = parse_args(args, all, pos);
+    const auto vm = parse_args(args, desc, {"object"});
     if (vm.count("help")) {
         print_help(cli, "bpfnic run OBJ [OPTIONS]", desc,
                    "  bpfnic run build/examples/xdp1.o\n"

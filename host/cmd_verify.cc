@@ -19,14 +19,7 @@ int cmd_verify(const std::vector<std::string>& args, Cli& cli) {
         ("help,h", "show this help")
         ("prog", po::value<std::string>()->default_value(""), "program to verify, by function or section name (default: every XDP program)")
         ("log", po::value<int>()->default_value(0), "verifier log level: 0 none, 1 branch points and pruning, 2 every instruction");
-    po::options_description hidden;
-    hidden.add_options()
-        ("object", po::value<std::string>(), "eBPF object file");
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("object", 1);
-    const auto vm = parse_args(args, all, pos);
+    const auto vm = parse_args(args, desc, {"object"});
     if (vm.count("help")) {
         print_help(cli, "bpfnic verify OBJ [--prog NAME] [--log N]", desc,
                    "  bpfnic verify build/examples/xdp1.o\n"
