@@ -205,6 +205,31 @@ Scalar Scalar::of_width(unsigned bytes, bool sign_ext) {
     return from_urange(0, (uint64_t{1} << (bytes * 8)) - 1);
 }
 
+namespace {
+
+// Signed and unsigned bounds of one width tighten each other (the kernel's
+// __reg{32,64}_deduce_bounds): when the signed range does not cross zero both ranges are the
+// same set; otherwise each known half of the unsigned range fixes one end of the signed one.
+template <typename S, typename U>
+void deduce_sign_bounds(S& smin, S& smax, U& umin, U& umax) {
+    if (smin >= 0 || smax < 0) {
+        const U lo = std::max(static_cast<U>(smin), umin);
+        const U hi = std::min(static_cast<U>(smax), umax);
+        umin = lo, umax = hi;
+        smin = static_cast<S>(lo), smax = static_cast<S>(hi);
+    } else if (static_cast<S>(umax) >= 0) {
+        smin = static_cast<S>(umin);
+        umax = std::min(static_cast<U>(smax), umax);
+        smax = static_cast<S>(umax);
+    } else if (static_cast<S>(umin) < 0) {
+        umin = std::max(static_cast<U>(smin), umin);
+        smin = static_cast<S>(umin);
+        smax = static_cast<S>(umax);
+    }
+}
+
+}  // namespace
+
 Scalar Scalar::urange(uint64_t lo, uint64_t hi) { return from_urange(lo, hi); }
 
 bool Scalar::empty() const { return umin > umax || smin > smax || u32min > u32max || s32min > s32max; }
@@ -221,38 +246,8 @@ void Scalar::sync() {
         u32min = std::max(u32min, static_cast<uint32_t>(sub.value));
         u32max = std::min(u32max, static_cast<uint32_t>(sub.value | sub.mask));
     };
-    auto deduce32 = [this] {
-        if (s32min >= 0 || s32max < 0) {
-            const uint32_t lo = std::max(static_cast<uint32_t>(s32min), u32min);
-            const uint32_t hi = std::min(static_cast<uint32_t>(s32max), u32max);
-            u32min = lo, u32max = hi;
-            s32min = static_cast<int32_t>(lo), s32max = static_cast<int32_t>(hi);
-        } else if (static_cast<int32_t>(u32max) >= 0) {
-            s32min = static_cast<int32_t>(u32min);
-            u32max = std::min(static_cast<uint32_t>(s32max), u32max);
-            s32max = static_cast<int32_t>(u32max);
-        } else if (static_cast<int32_t>(u32min) < 0) {
-            u32min = std::max(static_cast<uint32_t>(s32min), u32min);
-            s32min = static_cast<int32_t>(u32min);
-            s32max = static_cast<int32_t>(u32max);
-        }
-    };
-    auto deduce64 = [this] {
-        if (smin >= 0 || smax < 0) {
-            const uint64_t lo = std::max(static_cast<uint64_t>(smin), umin);
-            const uint64_t hi = std::min(static_cast<uint64_t>(smax), umax);
-            umin = lo, umax = hi;
-            smin = static_cast<int64_t>(lo), smax = static_cast<int64_t>(hi);
-        } else if (static_cast<int64_t>(umax) >= 0) {
-            smin = static_cast<int64_t>(umin);
-            umax = std::min(static_cast<uint64_t>(smax), umax);
-            smax = static_cast<int64_t>(umax);
-        } else if (static_cast<int64_t>(umin) < 0) {
-            umin = std::max(static_cast<uint64_t>(smin), umin);
-            smin = static_cast<int64_t>(umin);
-            smax = static_cast<int64_t>(umax);
-        }
-    };
+    auto deduce32 = [this] { deduce_sign_bounds(s32min, s32max, u32min, u32max); };
+    auto deduce64 = [this] { deduce_sign_bounds(smin, smax, umin, umax); };
     auto mixed = [this] {
         // 64 -> 32: when the upper halves agree, the low halves are ordered like the values.
         if ((umin >> 32) == (umax >> 32)) {
