@@ -38,6 +38,15 @@ public:
     }
     /// Stores v at key's slot (after check_update succeeded).
     void put(const void* key, const Slot& v) { slots_[index(key)] = v; }
+    /// The whole update of a slot holding a u32 value (program index, perf event): checks, then
+    /// stores.
+    int update_u32(const void* key, const void* value, uint64_t flags) {
+        if (int err = check_update(key, flags)) return err;
+        uint32_t v;
+        std::memcpy(&v, value, 4);
+        put(key, v);
+        return 0;
+    }
     int erase(const void* key) {
         const uint32_t i = index(key);
         if (i >= slots_.size()) return -E2BIG;

@@ -30,11 +30,7 @@ public:
     int lookup_copy(const void*, void*) override { return -EOPNOTSUPP; }
 
     int update(const void* key, const void* value, uint64_t flags) override {
-        if (int err = slots_.check_update(key, flags)) return err;
-        uint32_t v;
-        std::memcpy(&v, value, 4);
-        slots_.put(key, v);
-        return 0;
+        return slots_.update_u32(key, value, flags);
     }
 
     int erase(const void* key) override { return slots_.erase(key); }
