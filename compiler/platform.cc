@@ -4,6 +4,7 @@
 #include "compiler/platform.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace bpfnic {
 
@@ -14,6 +15,12 @@ const HelperProto* Platform::find_helper(int32_t id) const {
 }
 
 bool Platform::supports(Group g) const { return std::find(groups.begin(), groups.end(), g) != groups.end(); }
+
+std::string Platform::gap_reason(const std::string& feature) const {
+    for (const Gap& g : gaps)
+        if (g.feature == feature) return g.reason;
+    return "";
+}
 
 bool Platform::supports_map_type(uint32_t type) const {
     return std::find(map_types.begin(), map_types.end(), type) != map_types.end();
@@ -81,6 +88,55 @@ const Platform& conformance_platform() {
         return q;
     }();
     return p;
+}
+
+const Platform& hardware_platform() {
+    static const Platform p = [] {
+        Platform q;
+        q.name = "hardware";
+        q.groups = {Group::Base32, Group::Base64, Group::Atomic32, Group::Atomic64, Group::Divmul32, Group::Divmul64};
+        // The helper units: one call per bundle, served behind the core's helper port.
+        const int32_t units[] = {helper_id::kMapLookupElem, helper_id::kMapUpdateElem, helper_id::kMapDeleteElem,
+                                 helper_id::kKtimeGetNs,    helper_id::kGetPrandomU32,  helper_id::kGetSmpProcessorId,
+                                 helper_id::kRedirect,      helper_id::kCsumDiff,       helper_id::kXdpAdjustHead,
+                                 helper_id::kRedirectMap,   helper_id::kXdpAdjustMeta,  helper_id::kXdpAdjustTail,
+                                 helper_id::kKtimeGetBootNs, helper_id::kXdpGetBuffLen};
+        for (const HelperProto& h : xdp_helpers())
+            if (std::find(std::begin(units), std::end(units), h.id) != std::end(units)) q.helpers.push_back(h);
+        // Per-CPU maps are plain ones on a single core; devmaps back redirect_map.
+        q.map_types = {map_type::kHash,    map_type::kArray,         map_type::kPercpuHash, map_type::kPercpuArray,
+                       map_type::kLruHash, map_type::kLruPercpuHash, map_type::kLpmTrie,    map_type::kDevmap,
+                       map_type::kDevmapHash};
+        q.prog_type = ProgType::Xdp;
+        q.max_insns = 4096;
+        q.hw = HwParams{};
+        q.gaps = {
+            {"callx", "callx (helper call through a register) is not implemented in hardware"},
+            {"packet_legacy", "legacy packet loads (ld_abs/ld_ind) are not implemented in hardware"},
+            {"kfunc", "kernel function calls do not exist on the device"},
+            {"tail_call", "tail calls (bpf_tail_call, prog_array maps) are not implemented in hardware"},
+            {"map_in_map", "map-in-map types (array_of_maps, hash_of_maps) are not supported by the map unit"},
+            {"imem", "the instruction memory holds 4096 bundles"},
+        };
+        return q;
+    }();
+    return p;
+}
+
+const Platform& hardware_conformance_platform() {
+    static const Platform p = [] {
+        Platform q = hardware_platform();
+        q.name = "hardware-conformance";
+        q.helpers = conformance_platform().helpers;
+        q.map_types = {};
+        q.prog_type = ProgType::Unspec;
+        return q;
+    }();
+    return p;
+}
+
+const Platform& hardware_platform_for(const Platform& software) {
+    return software.name == conformance_platform().name ? hardware_conformance_platform() : hardware_platform();
 }
 
 }  // namespace bpfnic

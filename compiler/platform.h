@@ -46,6 +46,24 @@ struct HelperProto {
     bool changes_packet;  ///< invalidates packet pointers (adjust_head/tail/meta, store_bytes)
 };
 
+/// A hardware target's processor parameters (docs/hardware.md, docs/isa-extensions.md).
+struct HwParams {
+    unsigned max_lanes = 8;                       ///< LANES a core may be built with
+    uint32_t imem_bundles = 4096;                 ///< instruction memory depth
+    uint64_t map_handle_base = 0xf0000000;        ///< a map reference becomes base + map index
+    unsigned map_region_shift = 32;               ///< map i's values live at (i + 1) << shift
+    uint32_t max_maps = 64;                       ///< maps the map unit configures
+    bool ext_alu3 = false;                        ///< 3-operand ALU forms
+    bool ext_exit_imm = false;                    ///< exit with an immediate verdict
+    bool ext_ctx_read = false;                    ///< context-register reads in any lane
+};
+
+/// Something a platform leaves out, with the reason it gives when a program needs it.
+struct Gap {
+    std::string feature;
+    std::string reason;
+};
+
 struct Platform {
     std::string name;
     std::vector<Group> groups;          ///< supported instruction groups
@@ -57,6 +75,11 @@ struct Platform {
     uint32_t max_tail_calls = 33;
     uint32_t max_insns = 1000000;       ///< program slots
     uint32_t max_map_memory = 0;        ///< bytes of map storage (0: unlimited)
+    std::optional<HwParams> hw;         ///< set for hardware targets
+    std::vector<Gap> gaps;              ///< declared omissions and their reasons
+
+    /// The declared reason for a missing feature ("" when none is declared).
+    std::string gap_reason(const std::string& feature) const;
 
     const HelperProto* find_helper(int32_t id) const;
     bool supports(Group g) const;
@@ -68,6 +91,12 @@ const Platform& software_xdp_platform();
 /// The bpf_conformance suite's environment: raw context (r1 = memory, r2 = length) and its test
 /// helpers (helper 5: unwind, which ends the program with r0 = 0 when its argument is 0).
 const Platform& conformance_platform();
+/// The bpfnic processor (rtl/) with its helper and map units: what the compiler can offload.
+const Platform& hardware_platform();
+/// The processor running the conformance suite's raw programs (its test helpers bound).
+const Platform& hardware_conformance_platform();
+/// The hardware platform matching a software one (by name: "conformance" or XDP).
+const Platform& hardware_platform_for(const Platform& software);
 
 // Kernel helper ids (enum bpf_func_id) used across the project.
 namespace helper_id {
