@@ -24,9 +24,9 @@ struct Route {
 class RouterIpv4 final : public NativeModule {
 public:
     void bind(MapSet& maps, const Object&) override {
-        routes_ = &maps.at(static_cast<size_t>(maps.find("routes")));
-        tx_ports_ = &maps.at(static_cast<size_t>(maps.find("tx_ports")));
-        Map& fwd = maps.at(static_cast<size_t>(maps.find("forwarded")));
+        routes_ = &find_map(maps, "routes");
+        tx_ports_ = &find_map(maps, "tx_ports");
+        Map& fwd = find_map(maps, "forwarded");
         forwarded_ = reinterpret_cast<uint64_t*>(fwd.array_base());
         ports_ = fwd.def().max_entries;
         redirect_map_ = xdp_helper_table().get(helper_id::kRedirectMap);
@@ -86,14 +86,13 @@ private:
 
 std::unique_ptr<NativeModule> make_native_router() { return std::make_unique<RouterIpv4>(); }
 
-void setup_module_maps(const std::string& name, MapSet& maps) {
-    if (name != "router_ipv4") return;
+void setup_router_maps(MapSet& maps) {
     // 0.0.0.0/0 via port 1, which is device ifindex 2.
     const RouteKey key{0, 0};
     const Route route{1, {0x02, 0, 0, 0, 0, 0x01}, {0x02, 0, 0, 0, 0, 0xfe}};
-    maps.at(static_cast<size_t>(maps.find("routes"))).update(&key, &route, update_flag::kAny);
+    find_map(maps, "routes").update(&key, &route, update_flag::kAny);
     const uint32_t port = 1, ifindex = 2;
-    maps.at(static_cast<size_t>(maps.find("tx_ports"))).update(&port, &ifindex, update_flag::kAny);
+    find_map(maps, "tx_ports").update(&port, &ifindex, update_flag::kAny);
 }
 
 }  // namespace bpfnic::bench

@@ -29,12 +29,12 @@ enum Stat : uint32_t { kOutboundNew, kOutboundKnown, kInboundFlow, kInboundServi
 class SimpleFirewall final : public NativeModule {
 public:
     void bind(MapSet& maps, const Object&) override {
-        conntrack_ = &maps.at(static_cast<size_t>(maps.find("conntrack")));
-        services_ = &maps.at(static_cast<size_t>(maps.find("open_services")));
-        Map& stats = maps.at(static_cast<size_t>(maps.find("fw_stats")));
+        conntrack_ = &find_map(maps, "conntrack");
+        services_ = &find_map(maps, "open_services");
+        Map& stats = find_map(maps, "fw_stats");
         stats_ = reinterpret_cast<uint64_t*>(stats.array_base());
         stat_entries_ = stats.def().max_entries;
-        trusted_ = reinterpret_cast<const uint32_t*>(maps.at(static_cast<size_t>(maps.find(".rodata"))).array_base());
+        trusted_ = reinterpret_cast<const uint32_t*>(find_map(maps, ".rodata").array_base());
     }
 
     uint32_t run(XdpBuff& buff, ExecEnv&) override {
