@@ -23,6 +23,8 @@ const Command kCommands[] = {
     {"verify", "check that a program is safe to run", cmd_verify},
     {"disasm", "print a program's instructions", cmd_disasm},
     {"map", "show the maps of a finished run", cmd_map},
+    {"regress", "run a regression suite, or one shard of it, writing one JSON Lines record per case", cmd_regress},
+    {"merge", "combine the result files of a suite's shards: counts, failures, histograms, Markdown", cmd_merge},
 };
 
 void print_main_help(std::ostream& out) {
@@ -42,6 +44,8 @@ void print_main_help(std::ostream& out) {
            "  3   not found: missing file, no such program, map or engine\n"
            "  4   unsupported: valid, but the engine cannot run it\n"
            "  5   runtime fault while running a program\n"
+           "  10  regress/merge: a case failed (engines disagree, expectation not met)\n"
+           "  11  regress/merge: a case could not run, or results are missing\n"
            "  70  internal error of bpfnic\n\n"
            "Examples:\n"
            "  bpfnic demo\n"

@@ -33,6 +33,8 @@ int cmd_run(const std::vector<std::string>& args, Cli& cli);
 int cmd_verify(const std::vector<std::string>& args, Cli& cli);
 int cmd_disasm(const std::vector<std::string>& args, Cli& cli);
 int cmd_map(const std::vector<std::string>& args, Cli& cli);
+int cmd_regress(const std::vector<std::string>& args, Cli& cli);
+int cmd_merge(const std::vector<std::string>& args, Cli& cli);
 
 /// Parses a subcommand's arguments: the options of desc plus, in order, one string positional
 /// argument per name of positionals (hidden from --help). Throws boost::program_options::error on

@@ -15,6 +15,8 @@ inline constexpr int kNotFound = 3;     ///< no such file, program, map or engin
 inline constexpr int kUnsupported = 4;  ///< valid, but the engine cannot run it
 inline constexpr int kRuntime = 5;      ///< a fault while running
 inline constexpr int kInternal = 70;    ///< a bug of bpfnic (EX_SOFTWARE)
+inline constexpr int kRegressFailed = 10;  ///< regress/merge: a case failed (mismatch, unmet expectation)
+inline constexpr int kRegressInfra = 11;   ///< regress/merge: a case could not run, or results are missing
 }  // namespace exit_code
 
 int exit_code_for(ErrorKind kind);

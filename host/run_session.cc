@@ -221,4 +221,10 @@ RunReport RunSession::report() {
 
 MapSet& RunSession::reference_maps() { return slots_[0]->maps; }
 
+const TestRunOutput* RunSession::last_output(const std::string& engine) const {
+    for (const auto& s : slots_)
+        if (s->name == engine) return &s->last;
+    return nullptr;
+}
+
 }  // namespace bpfnic

@@ -50,6 +50,9 @@ public:
     MapSet& reference_maps();
     const std::vector<std::string>& engine_names() const { return report_.engines; }
     uint64_t mismatches() const { return mismatch_count_; }
+    /// The last packet's output on the named engine of this session; nullptr when it is not one
+    /// of engine_names().
+    const TestRunOutput* last_output(const std::string& engine) const;
 
 private:
     struct Slot;
