@@ -172,14 +172,34 @@ module bpfnic_core #(
   // ---------------------------------------------------------------------------------------------
   // Run control, context, stack scrubbing
   // ---------------------------------------------------------------------------------------------
+  // The lowest dirty row, found in two levels (a 16-bit group summary, then the 32 rows of the
+  // first dirty group), each by binary search: a flat 512-way priority encoder costs a 512-step
+  // loop on every simulated cycle.
+  localparam int unsigned GROUPS = STACK_ROWS / 32;
   logic                 scrub_any;
   logic [SAW-4:0]       scrub_row;
+  logic [GROUPS-1:0]    group_dirty;
+  logic [3:0]           scrub_grp;
+  logic [4:0]           scrub_bit;
+  logic [15:0]          grp_scan;
+  logic [31:0]          row_scan;
   always_comb begin
-    scrub_any = |dirty_q;
-    scrub_row = '0;
-    for (int r = (STACK_ROWS) - 1; r >= 0; r--) begin
-      if (dirty_q[r]) scrub_row = (SAW-3)'(r);
-    end
+    for (int g = 0; g < (GROUPS); g++) group_dirty[g] = |dirty_q[g*32 +: 32];
+    scrub_any = |group_dirty;
+    grp_scan  = group_dirty;
+    scrub_grp = 4'h0;
+    if (grp_scan[7:0] == 8'h0) begin scrub_grp[3] = 1'b1; grp_scan = {8'h0, grp_scan[15:8]}; end
+    if (grp_scan[3:0] == 4'h0) begin scrub_grp[2] = 1'b1; grp_scan = {4'h0, grp_scan[15:4]}; end
+    if (grp_scan[1:0] == 2'h0) begin scrub_grp[1] = 1'b1; grp_scan = {2'h0, grp_scan[15:2]}; end
+    if (!grp_scan[0]) scrub_grp[0] = 1'b1;
+    row_scan  = dirty_q[{5'h0, scrub_grp} * 32 +: 32];
+    scrub_bit = 5'h0;
+    if (row_scan[15:0] == 16'h0) begin scrub_bit[4] = 1'b1; row_scan = {16'h0, row_scan[31:16]}; end
+    if (row_scan[7:0] == 8'h0) begin scrub_bit[3] = 1'b1; row_scan = {8'h0, row_scan[31:8]}; end
+    if (row_scan[3:0] == 4'h0) begin scrub_bit[2] = 1'b1; row_scan = {4'h0, row_scan[31:4]}; end
+    if (row_scan[1:0] == 2'h0) begin scrub_bit[1] = 1'b1; row_scan = {2'h0, row_scan[31:2]}; end
+    if (!row_scan[0]) scrub_bit[0] = 1'b1;
+    scrub_row = {scrub_grp, scrub_bit};
   end
 
   always_comb begin
@@ -318,6 +338,7 @@ module bpfnic_core #(
     .id_pc_oob_i       (id_pc_oob),
     .id_bundle_i       (id_bundle),
     .id_imm_hi_i       (id_imm_hi),
+    .ctx_i             (ctx_q),
     .regs_i            (regs),
     .ex_fwd_we_i       (ex_fwd_we),
     .ex_fwd_reg_i      (ex_fwd_reg),
@@ -612,6 +633,8 @@ module bpfnic_core #(
   ////////////////
   `ASSERT_INIT(BpfnicCoreLanes, LANES >= 1 && LANES <= 8)
   `ASSERT_INIT(BpfnicCoreImemDepth, IMEM_DEPTH >= 2 && (IMEM_DEPTH & (IMEM_DEPTH - 1)) == 0)
+  // The scrubber's two-level search is sized for 16 groups of 32 stack rows.
+  `ASSERT_INIT(BpfnicCoreScrubRows, STACK_ROWS == 512)
   `ASSERT_KNOWN(BpfnicCoreStateKnown, state_q, clk_i, !rst_ni)
   `ASSERT_KNOWN(BpfnicCoreDoneKnown, done_o, clk_i, !rst_ni)
   // The control port never races the pipeline for a memory.

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
-// CoreModelImpl<V>: CoreModel over one Verilated configuration V of bpfnic_core, in the modern
-// Verilator idiom (a VerilatedContext owned with the model, FST on demand). Included only by the
-// per-configuration translation units, which are part of the verilated target (so VM_TRACE_FST
-// is visible here).
+// CoreModelImpl<V>: CoreModel over one Verilated configuration V of bpfnic_core (through its
+// simulation top bpfnic_core_sim), in the modern Verilator idiom (a VerilatedContext owned with
+// the model, FST on demand). Included only by the per-configuration translation units, which are
+// part of the verilated target (so VM_TRACE_FST is visible here).
+//
+// Inputs: every setter only writes the model's input ports and notes that they changed; the next
+// eval() toggles capture_i so bpfnic_core_sim loads them into the core (see
+// sim/bpfnic_core_sim.sv). An eval() with no input change does not re-evaluate the logic they
+// drive, which makes the falling-edge evaluation of each clock cycle nearly free.
 #pragma once
 
 #include <cstdlib>
@@ -53,7 +58,13 @@ public:
 
     void set_clock(bool level) override { model_->clk_i = level; }
     void set_reset_n(bool level) override { model_->rst_ni = level; }
-    void eval() override { model_->eval(); }
+    void eval() override {
+        if (inputs_changed_) {
+            model_->capture_i = !model_->capture_i;
+            inputs_changed_ = false;
+        }
+        model_->eval();
+    }
     bool trace_open(const std::string& path) override {
 #if VM_TRACE_FST
         if (!trace_enabled_) return false;
@@ -91,6 +102,7 @@ public:
         model_->ctl_addr_i = addr;
         model_->ctl_width_i = width_log2;
         model_->ctl_wdata_i = wdata;
+        inputs_changed_ = true;
     }
     uint64_t ctl_rdata() const override { return model_->ctl_rdata_o; }
 
@@ -99,8 +111,12 @@ public:
         model_->entry_pc_i = entry;
         model_->arg_r1_i = r1;
         model_->arg_r2_i = r2;
+        inputs_changed_ = true;
     }
-    void set_prog_len(uint32_t bundles) override { model_->prog_len_i = bundles; }
+    void set_prog_len(uint32_t bundles) override {
+        model_->prog_len_i = bundles;
+        inputs_changed_ = true;
+    }
     bool busy() const override { return model_->busy_o; }
     bool done() const override { return model_->done_o; }
     bool trapped() const override { return model_->trap_o; }
@@ -122,6 +138,7 @@ public:
         model_->ext_rvalid_i = valid;
         model_->ext_rdata_i = rdata;
         model_->ext_err_i = err;
+        inputs_changed_ = true;
     }
 
     bool helper_request(int32_t& id, uint64_t args[5]) const override {
@@ -135,6 +152,7 @@ public:
         model_->helper_r0_i = r0;
         model_->helper_exit_i = exit;
         model_->helper_err_i = err;
+        inputs_changed_ = true;
     }
 
     bool retire(unsigned lane, RetireRecord& r) const override {
@@ -176,6 +194,7 @@ private:
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<V> model_;
     bool trace_enabled_ = false;
+    bool inputs_changed_ = true;   ///< inputs written since the last capture
 #if VM_TRACE_FST
     std::unique_ptr<VerilatedFstC> fst_;
 #endif
