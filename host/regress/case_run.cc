@@ -152,7 +152,7 @@ json run_case(const Suite& suite, const RegressCase& c, const RecordContext& ctx
         r["error"] = nullptr;
         wall["ns_per_packet"] = rep["ns_per_packet"];
     } else {
-        r["packets"] = 0;
+        r["packets"] = uint64_t{0};
         r["verdicts"] = nullptr;
         r["error"] = {{"kind", *o.error}, {"message", error_message}};
     }
