@@ -6,11 +6,15 @@
 #include "driver/jit/jit_compiler.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
+#include <type_traits>
 #include <string>
+#include <variant>
 
 #include "compiler/error.h"
 #include "driver/jit/jit_emitter.h"
+#include "driver/jit/perf_map.h"
 
 namespace bpfnic::jit {
 
@@ -43,31 +47,112 @@ private:
     uint32_t where_pc_ = 0, where_prog_ = UINT32_MAX;
 };
 
-constexpr x86::Gpq kNativeSaved[] = {x86::rbp, x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15};
+// What the object's code needs from the entry trampoline, from every program (tail calls run any
+// of them on the entry's frame).
+struct ObjectUse {
+    std::array<bool, 11> reg{};  // eBPF registers some instruction names
+    bool local_calls = false;    // bpf-to-bpf calls: call-depth limit, r6..r10 saved per call
+    bool ctx = false;            // the code reads r12 (helpers, faults, packet loads, spills)
+};
 
-// uint64_t trampoline(JitCtx* ctx, uint64_t r1, uint64_t r2, uint64_t body): rdi, rsi, rdx, rcx.
-// eBPF r1 and r2 arrive in rsi and rdx, which is where the register map keeps them.
-void emit_trampoline(x86::Assembler& a, const EmitShared& sh, uint32_t max_depth) {
+ObjectUse object_use(const std::vector<std::optional<CheckedProgram>>& checked) {
+    ObjectUse u;
+    u.reg[0] = true;
+    auto reg = [&](const Reg& r) { u.reg[r.v] = true; };
+    auto val = [&](const Value& v) {
+        if (const Reg* r = std::get_if<Reg>(&v)) reg(*r);
+    };
+    for (const auto& c : checked) {
+        if (!c) continue;
+        for (const IrInsn& insn : c->ir.insns)
+            std::visit(
+                [&](const auto& i) {
+                    using T = std::decay_t<decltype(i)>;
+                    if constexpr (std::is_same_v<T, Bin>) {
+                        reg(i.dst);
+                        val(i.v);
+                    } else if constexpr (std::is_same_v<T, Un> || std::is_same_v<T, LoadImm64>) {
+                        reg(i.dst);
+                    } else if constexpr (std::is_same_v<T, Load>) {
+                        reg(i.dst);
+                        reg(i.base);
+                    } else if constexpr (std::is_same_v<T, Store>) {
+                        reg(i.base);
+                        val(i.v);
+                    } else if constexpr (std::is_same_v<T, Atomic>) {
+                        reg(i.base);
+                        reg(i.src);
+                        // The fetch forms of or/and/xor park r0 in the context's spill slot.
+                        u.ctx |= i.fetch && (i.op == Atomic::Op::Or || i.op == Atomic::Op::And || i.op == Atomic::Op::Xor);
+                    } else if constexpr (std::is_same_v<T, Jmp>) {
+                        reg(i.left);
+                        val(i.right);
+                    } else if constexpr (std::is_same_v<T, Callx>) {
+                        reg(i.reg);
+                        u.ctx = true;
+                    } else if constexpr (std::is_same_v<T, CallLocal>) {
+                        u.local_calls = u.ctx = true;
+                    } else if constexpr (std::is_same_v<T, Call> || std::is_same_v<T, PacketLoad> ||
+                                         std::is_same_v<T, CallKfunc>) {
+                        u.ctx = true;
+                    }
+                },
+                insn.ins);
+    }
+    if (u.local_calls)
+        for (int r = 6; r <= 10; ++r) u.reg[static_cast<size_t>(r)] = true;
+    return u;
+}
+
+// uint64_t trampoline(JitCtx* ctx, uint64_t r1, uint64_t r2): rdi, rsi, rdx. eBPF r1 and r2
+// arrive in rsi and rdx, which is where the register map keeps them. The trampoline saves only
+// the native callee-saved registers the object's code uses, builds frame 0 only when r10 is used,
+// and records the entry rsp (abort) and call-depth limit only when the code can need them. An
+// object that needs none of that (no calls, no r6..r10) is entered with a jump.
+void emit_trampoline(x86::Assembler& a, const EmitShared& sh, uint32_t max_depth, const asmjit::Label& body,
+                     const ObjectUse& use) {
     const int32_t frame = static_cast<int32_t>(sh.frame_size);
-    for (const x86::Gpq& r : kNativeSaved) a.push(r);
-    a.mov(kCtxReg, x86::rdi);
-    a.sub(x86::rsp, frame);
-    a.lea(x86::rbp, x86::ptr(x86::rsp, frame));
-    // The body's rsp will be rsp - 8 (after the call pushes the return address).
-    a.lea(x86::rax, x86::ptr(x86::rsp, -8));
-    a.mov(x86::qword_ptr(kCtxReg, offsetof(JitCtx, entry_rsp)), x86::rax);
-    // Each bpf-to-bpf call lowers rsp by 5 saved registers, a frame and a return address.
-    const uint64_t per_call = 5 * 8 + sh.frame_size + 8;
-    const uint64_t nested = max_depth > 1 ? max_depth - 1 : 0;
-    a.mov(kTmpA, nested * per_call);
-    a.sub(x86::rax, kTmpA);
-    a.mov(x86::qword_ptr(kCtxReg, offsetof(JitCtx, call_limit)), x86::rax);
+    std::vector<x86::Gpq> saved;
+    if (use.ctx) saved.push_back(kCtxReg);
+    for (int r = 6; r <= 10; ++r)
+        if (use.reg[static_cast<size_t>(r)]) saved.push_back(kEbpfRegs[r]);
     // Registers start at zero, as in the interpreter (r1, r2 and r10 are set).
-    a.mov(kTmpA, x86::rcx);
-    for (int r : {0, 3, 4, 5, 6, 7, 8, 9}) a.xor_(kEbpfRegs[r].r32(), kEbpfRegs[r].r32());
-    a.call(kTmpA);
-    a.add(x86::rsp, frame);
-    for (int i = 5; i >= 0; --i) a.pop(kNativeSaved[i]);
+    auto zero_regs = [&] {
+        for (int r : {0, 3, 4, 5, 6, 7, 8, 9})
+            if (use.reg[static_cast<size_t>(r)]) a.xor_(kEbpfRegs[r].r32(), kEbpfRegs[r].r32());
+    };
+    if (saved.empty()) {
+        zero_regs();
+        a.jmp(body);  // the body's exit returns straight to the caller
+        return;
+    }
+    // rsp is 8 mod 16 here; it must be again before `call body` (the body calls helpers with
+    // rsp 16-aligned), so an odd number of saves gets 8 bytes of padding.
+    const int32_t pad = saved.size() % 2 ? 8 : 0;
+    for (const x86::Gpq& r : saved) a.push(r);
+    if (pad) a.sub(x86::rsp, pad);
+    if (use.reg[10]) {
+        a.sub(x86::rsp, frame);
+        a.lea(x86::rbp, x86::ptr(x86::rsp, frame));
+    }
+    if (use.ctx) {
+        a.mov(kCtxReg, x86::rdi);
+        // The body's rsp will be rsp - 8 (after the call pushes the return address).
+        a.lea(x86::rax, x86::ptr(x86::rsp, -8));
+        a.mov(x86::qword_ptr(kCtxReg, offsetof(JitCtx, entry_rsp)), x86::rax);
+        if (use.local_calls) {
+            // Each bpf-to-bpf call lowers rsp by 5 saved registers, a frame and a return address.
+            const uint64_t per_call = 5 * 8 + sh.frame_size + 8;
+            const uint64_t nested = max_depth > 1 ? max_depth - 1 : 0;
+            a.sub(x86::rax, static_cast<int32_t>(nested * per_call));
+            a.mov(x86::qword_ptr(kCtxReg, offsetof(JitCtx, call_limit)), x86::rax);
+        }
+    }
+    zero_regs();
+    a.call(body);
+    if (use.reg[10]) a.add(x86::rsp, frame);
+    if (pad) a.add(x86::rsp, pad);
+    for (size_t i = saved.size(); i-- > 0;) a.pop(saved[i]);
     a.ret();
 }
 
@@ -108,6 +193,45 @@ void emit_refused(x86::Assembler& a, const EmitShared& sh, uint32_t index) {
 
 }  // namespace
 
+bool direct_call_helper(int32_t id) {
+    namespace h = helper_id;
+    switch (id) {
+    case h::kKtimeGetNs:
+    case h::kKtimeGetBootNs:
+    case h::kGetPrandomU32:
+    case h::kGetSmpProcessorId:
+    case h::kCsumDiff:
+    case h::kRedirect:
+    case h::kRedirectMap:
+    case h::kXdpAdjustHead:
+    case h::kXdpAdjustMeta:
+    case h::kXdpAdjustTail:
+    case h::kXdpGetBuffLen:
+    case h::kXdpLoadBytes:
+    case h::kXdpStoreBytes:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool direct_lookup_map_type(uint32_t type) {
+    namespace t = map_type;
+    switch (type) {
+    case t::kHash:
+    case t::kArray:
+    case t::kPercpuHash:
+    case t::kPercpuArray:
+    case t::kLruHash:
+    case t::kLruPercpuHash:
+    case t::kArrayOfMaps:
+    case t::kHashOfMaps:
+        return true;
+    default:
+        return false;
+    }
+}
+
 CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, const Platform& platform,
                               const HelperTable& helpers, const CompileOptions& opts) {
     const size_t n = obj.programs.size();
@@ -145,6 +269,10 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
     sh.helpers = &helpers;
     sh.platform = &platform;
     sh.tables = out.tables.get();
+    if (opts.direct_helper_calls && &helpers == &xdp_helper_table()) {
+        for (int32_t id = 0; id < HelperTable::kMaxId; ++id) sh.direct[static_cast<size_t>(id)] = direct_call_helper(id);
+        sh.direct_lookups = true;
+    }
     sh.num_programs = static_cast<uint32_t>(n);
     sh.frame_size = (std::max<uint32_t>(platform.stack_size, 16) + 15) / 16 * 16;
     static const ExecEnv probe;
@@ -156,17 +284,20 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
     sh.abort = a.newLabel();
     sh.tail_call = a.newLabel();
 
-    asmjit::Label trampoline = a.newLabel();
+    std::vector<asmjit::Label> bodies(n);
+    for (asmjit::Label& l : bodies) l = a.newLabel();
+    const ObjectUse use = object_use(checked);
+
+    asmjit::Label trampoline = a.newLabel(), stubs = a.newLabel(), end = a.newLabel();
     a.bind(trampoline);
-    emit_trampoline(a, sh, platform.max_call_depth);
+    emit_trampoline(a, sh, platform.max_call_depth, bodies[entry], use);
+    a.bind(stubs);
     emit_abort(a, sh);
     emit_tail_call(a, sh);
 
-    std::vector<asmjit::Label> bodies(n);
     for (size_t i = 0; i < n; ++i) {
         eh.cur_prog = static_cast<uint32_t>(i);
         a.align(asmjit::AlignMode::kCode, 16);
-        bodies[i] = a.newLabel();
         if (checked[i]) {
             ProgramEmitter(a, sh, static_cast<uint32_t>(i), *checked[i]).emit(bodies[i]);
         } else {
@@ -174,11 +305,22 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
             emit_refused(a, sh, static_cast<uint32_t>(i));
         }
     }
+    a.bind(end);
     if (eh.failed()) throw Error(ErrorKind::Internal, eh.describe(obj));
 
     out.code = ExecMemory::from_code(code);
     for (size_t i = 0; i < n; ++i) out.tables->entries[i] = out.code.base() + code.labelOffsetFromBase(bodies[i]);
     out.trampoline = reinterpret_cast<TrampolineFn>(out.code.base() + code.labelOffsetFromBase(trampoline));
+    if (perf_map_enabled()) {
+        auto at = [&](const asmjit::Label& l) { return out.code.base() + code.labelOffsetFromBase(l); };
+        std::vector<PerfSymbol> syms{{at(trampoline), at(stubs) - at(trampoline), "bpf_jit:trampoline"}};
+        for (size_t i = 0; i < n; ++i) {
+            const uint64_t next = i + 1 < n ? at(bodies[i + 1]) : at(end);
+            syms.push_back({at(bodies[i]), next - at(bodies[i]), "bpf_jit:" + obj.programs[i].name});
+        }
+        syms.push_back({at(stubs), at(bodies[0]) - at(stubs), "bpf_jit:stubs"});
+        write_perf_map(syms);
+    }
     return out;
 }
 

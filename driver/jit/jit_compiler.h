@@ -20,6 +20,10 @@ namespace bpfnic::jit {
 struct CompileOptions {
     bool use_bmi2 = true;            ///< shlx/shrx/sarx for register shifts when the host has BMI2
     bool inline_map_lookups = true;  ///< map_lookup_elem on a known array map becomes inline code
+    /// Helpers of xdp_helper_table() that neither allocate nor throw nor ask for an unwind or a
+    /// tail call (direct_call_helper) are called directly, without the exception guard and the
+    /// checks after it.
+    bool direct_helper_calls = true;
     /// Run the verifier (compiler/verifier) on every program at load: refuse what it rejects
     /// (ErrorKind::Rejected with its message) and drop the packet bounds checks it proved
     /// redundant (same outcome on every path).
@@ -29,6 +33,17 @@ struct CompileOptions {
     /// driver and the CLI use refuses every typed program the verifier rejects.
     bool verify_typed = false;
 };
+
+/// May the JIT call this helper of xdp_helper_table() directly? True for the helpers that cannot
+/// throw (no allocation, no exception of their own) and never set ExecEnv's unwind or
+/// tail_call_target: the time, random and CPU sources, csum_diff, redirect, redirect_map, the
+/// xdp_adjust_* helpers, xdp_get_buff_len, xdp_load_bytes/store_bytes. map_lookup_elem is direct
+/// when the map is known at load and of a type whose lookup does not allocate
+/// (direct_lookup_map_type).
+bool direct_call_helper(int32_t id);
+/// Map types whose Map::lookup neither allocates nor throws: the hash and array families and
+/// the maps of maps (not LPM_TRIE, whose lookup builds a probe key).
+bool direct_lookup_map_type(uint32_t type);
 
 struct CompiledObject {
     ExecMemory code;

@@ -63,8 +63,8 @@ uint64_t packet_load_address(JitCtx* ctx, uint64_t off, uint64_t width);
 std::string describe_fault(const JitCtx& ctx, const std::vector<std::string>& program_names,
                            const std::vector<std::string>& refused);
 
-/// The entry trampoline: saves native callee-saved registers, builds frame 0, runs body with eBPF
-/// r1 and r2 set and returns r0.
-using TrampolineFn = uint64_t (*)(JitCtx* ctx, uint64_t r1, uint64_t r2, uint64_t body);
+/// The entry trampoline: saves native callee-saved registers, builds frame 0, runs the entry
+/// program's body (a direct call) with eBPF r1 and r2 set and returns r0.
+using TrampolineFn = uint64_t (*)(JitCtx* ctx, uint64_t r1, uint64_t r2);
 
 }  // namespace bpfnic::jit

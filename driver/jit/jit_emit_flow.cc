@@ -157,7 +157,21 @@ void ProgramEmitter::emit_jmp(const Jmp& j, uint32_t pc) {
 void ProgramEmitter::emit_call(const Call& c, uint32_t pc) {
     (void)pc;
     if (c.helper == helper_id::kMapLookupElem && sh_.opts.inline_map_lookups && emit_inline_lookup()) return;
-    emit_helper_call(reinterpret_cast<uint64_t>(sh_.helpers->get(c.helper)), c.helper == helper_id::kTailCall);
+    const uint64_t fn = reinterpret_cast<uint64_t>(sh_.helpers->get(c.helper));
+    bool direct = c.helper >= 0 && c.helper < HelperTable::kMaxId && sh_.direct[static_cast<size_t>(c.helper)];
+    if (c.helper == helper_id::kMapLookupElem && sh_.direct_lookups && known_map_[1] >= 0)
+        direct = direct_lookup_map_type(sh_.maps->at(static_cast<size_t>(known_map_[1])).def().type);
+    if (direct)
+        emit_direct_call(fn);
+    else
+        emit_helper_call(fn, c.helper == helper_id::kTailCall);
+}
+
+// A helper that cannot throw, unwind or tail-call (direct_call_helper): rdi = env, call.
+void ProgramEmitter::emit_direct_call(uint64_t fn) {
+    a_.mov(kTmpC, x86::qword_ptr(kCtxReg, offsetof(JitCtx, env)));
+    a_.mov(x86::rax, fn);
+    a_.call(x86::rax);
 }
 
 // bpf_map_lookup_elem(array, &key) without a call (ARRAY and PERCPU_ARRAY): r0 = key < max_entries ? base + key * size : 0.

@@ -28,6 +28,8 @@ struct EmitShared {
     const HelperTable* helpers = nullptr;
     const Platform* platform = nullptr;
     const JitTables* tables = nullptr;
+    std::array<bool, HelperTable::kMaxId> direct{};  ///< helper ids called without the guard
+    bool direct_lookups = false;                      ///< map_lookup_elem too, on known maps
     uint32_t num_programs = 0;
     uint32_t frame_size = 512;         ///< bytes reserved per eBPF frame (multiple of 16)
     int32_t env_tail_call_off = 0;     ///< offsetof(ExecEnv, tail_call_target)
@@ -82,6 +84,7 @@ private:
     void emit_call(const Call& c, uint32_t pc);
     bool emit_inline_lookup();
     void emit_helper_call(uint64_t fn, bool may_tail_call);
+    void emit_direct_call(uint64_t fn);
     void emit_guarded_call(bool may_tail_call);
     void emit_call_local(const CallLocal& c, uint32_t pc);
     void emit_callx(const Callx& c, uint32_t pc);

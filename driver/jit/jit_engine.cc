@@ -19,24 +19,39 @@ void JitEngine::load(const Object& obj, size_t entry, MapSet& maps, const Platfo
     for (const Program& p : obj.programs) names_.push_back(p.name);
     compiled_ = std::move(c);
     entry_ = entry;
+    ctx_ = {};
+    ctx_.pending = &pending_;
     compile_ns_ = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
 }
 
 uint64_t JitEngine::run(ExecEnv& env, uint64_t r1, uint64_t r2) {
-    if (!compiled_.trampoline) throw Error(ErrorKind::Internal, "jit: run() before a successful load()");
-    std::exception_ptr pending;
-    jit::JitCtx ctx;
-    ctx.env = &env;
-    ctx.pending = &pending;
+    if (!compiled_.trampoline) [[unlikely]]
+        throw Error(ErrorKind::Internal, "jit: run() before a successful load()");
+    ctx_.env = &env;
     if (!env.xdp) {
-        ctx.raw_mem = r1;
-        ctx.raw_len = r2;
+        ctx_.raw_mem = r1;
+        ctx_.raw_len = r2;
     }
-    const uint64_t r0 = compiled_.trampoline(&ctx, r1, r2, compiled_.tables->entries[entry_]);
-    if (ctx.fault == static_cast<int32_t>(jit::Fault::HelperException) && pending) std::rethrow_exception(pending);
-    if (ctx.fault != 0) throw Error(ErrorKind::Runtime, jit::describe_fault(ctx, names_, compiled_.refused));
+    const uint64_t r0 = compiled_.trampoline(&ctx_, r1, r2);
+    if (ctx_.fault != 0) [[unlikely]]
+        raise_fault();
     return r0;
+}
+
+// Clears the recorded fault (the next run starts clean) and throws it: a helper's own exception
+// as it was, anything else as Error(Runtime).
+void JitEngine::raise_fault() {
+    const jit::JitCtx seen = ctx_;
+    ctx_.fault = 0;
+    ctx_.fault_pc = 0;
+    ctx_.fault_prog = 0;
+    if (seen.fault == static_cast<int32_t>(jit::Fault::HelperException) && pending_) {
+        std::exception_ptr e = std::move(pending_);
+        pending_ = nullptr;
+        std::rethrow_exception(e);
+    }
+    throw Error(ErrorKind::Runtime, jit::describe_fault(seen, names_, compiled_.refused));
 }
 
 std::unique_ptr<Engine> make_jit_engine(bool verify_typed) {

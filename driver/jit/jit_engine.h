@@ -10,12 +10,14 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "driver/engine.h"
 #include "driver/jit/jit_compiler.h"
+#include "driver/jit/jit_context.h"
 
 namespace bpfnic {
 
@@ -42,8 +44,14 @@ public:
     const std::vector<std::string>& refused() const { return compiled_.refused; }
 
 private:
+    [[noreturn]] void raise_fault();
+
     Options opts_;
     jit::CompiledObject compiled_;
+    // Run state kept between runs, so a run only stores the environment: the context the code
+    // reads through r12 (fault fields are zero between runs) and where a helper's exception waits.
+    jit::JitCtx ctx_;
+    std::exception_ptr pending_;
     std::vector<std::string> names_;
     size_t entry_ = 0;
     uint64_t compile_ns_ = 0;
