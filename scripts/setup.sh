@@ -15,6 +15,7 @@ PACKAGES=(
   libpcap-dev tcpdump                        # pcap in/out
   nlohmann-json3-dev                         # JSON reports
   gnuplot-nox                                # bench plots
+  slurm-wlm munge                            # regressions on Slurm (tests start a one-node cluster)
 )
 
 missing=()
