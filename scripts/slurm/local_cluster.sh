@@ -21,6 +21,15 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.clos
 PY
 }
 
+# The last lines a daemon wrote (its output and its log), on stderr.
+show() {
+  local f
+  for f in "$dir/$1.out" "$dir/$1.log"; do
+    [ -s "$f" ] && { echo "== $f" >&2; tail -5 "$f" >&2; }
+  done
+  return 0
+}
+
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 stop_pidfile() {
@@ -62,7 +71,7 @@ chmod 700 "$dir" "$dir/munge"
 head -c 1024 /dev/urandom > "$dir/munge/munge.key" && chmod 400 "$dir/munge/munge.key"
 munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
   --pid-file="$dir/munged.pid" --log-file="$dir/munged.log" --seed-file="$dir/munge/munged.seed" \
-  >"$dir/munged.out" 2>&1 || { tail -5 "$dir/munged.out" "$dir/munged.log" >&2; die 3 "munged did not start"; }
+  >"$dir/munged.out" 2>&1 || { show munged; die 3 "munged did not start"; }
 
 host=$(hostname -s)
 user=$(id -un)
@@ -100,8 +109,8 @@ PartitionName=local Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$dir/slurm.conf"
 
-slurmctld -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 || { tail -5 "$dir/slurmctld.log" >&2; die 3 "slurmctld did not start"; }
-slurmd -f "$SLURM_CONF" >"$dir/slurmd.out" 2>&1 || { tail -5 "$dir/slurmd.log" >&2; die 3 "slurmd did not start"; }
+slurmctld -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 || { show slurmctld; die 3 "slurmctld did not start"; }
+slurmd -f "$SLURM_CONF" >"$dir/slurmd.out" 2>&1 || { show slurmd; die 3 "slurmd did not start"; }
 
 deadline=$((SECONDS + timeout_s))
 while ((SECONDS < deadline)); do
@@ -109,5 +118,6 @@ while ((SECONDS < deadline)); do
   case "$state" in idle|mix|alloc) echo "export SLURM_CONF=$SLURM_CONF"; exit 0 ;; esac
   sleep 0.5
 done
-tail -5 "$dir/slurmctld.log" "$dir/slurmd.log" >&2
+show slurmctld
+show slurmd
 die 3 "the node did not become idle within ${timeout_s}s (state: ${state:-none})"

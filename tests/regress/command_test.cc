@@ -58,7 +58,7 @@ TEST(RegressCommand, ShardsMergedEqualTheUnshardedRun) {
     TempDir tmp;
     const CliResult all = regress({kSmoke, "--out", tmp.file("all.jsonl")});
     ASSERT_EQ(all.rc, 0) << all.out << all.err;
-    EXPECT_NE(all.out.find("suite smoke: 22 of 22 cases: 22 passed, 0 failed, 0 could not run -> pass"), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("suite smoke: 28 of 28 cases: 28 passed, 0 failed, 0 could not run -> pass"), std::string::npos) << all.out;
 
     std::vector<std::string> shard_files;
     std::set<std::string> seen;
@@ -72,7 +72,7 @@ TEST(RegressCommand, ShardsMergedEqualTheUnshardedRun) {
         }
         shard_files.push_back(f);
     }
-    EXPECT_EQ(seen.size(), 22u);
+    EXPECT_EQ(seen.size(), 28u);
 
     // Same records case by case.
     std::map<std::string, json> unsharded;
@@ -91,7 +91,7 @@ TEST(RegressCommand, ShardsMergedEqualTheUnshardedRun) {
     const json sharded = read_json(tmp.file("sharded.json")), whole = read_json(tmp.file("unsharded.json"));
     EXPECT_EQ(deterministic(sharded), deterministic(whole));
     EXPECT_EQ(sharded["status"], "pass");
-    EXPECT_EQ(sharded["cases_run"], 22);
+    EXPECT_EQ(sharded["cases_run"], 28);
 
     // Flow parts add up to the whole trace, and its histogram holds every packet.
     bool found = false;
@@ -106,7 +106,7 @@ TEST(RegressCommand, ShardsMergedEqualTheUnshardedRun) {
     EXPECT_TRUE(found);
     EXPECT_EQ(sharded["histograms"]["firewall/xcheck/base"]["insns_per_packet"]["count"], 400);
     const std::string md = slurp(tmp.file("sharded.md"));
-    EXPECT_EQ(md.rfind("# Regression results: smoke\n\n**pass**: 22 of 22 cases run", 0), 0u) << md;
+    EXPECT_EQ(md.rfind("# Regression results: smoke\n\n**pass**: 28 of 28 cases run", 0), 0u) << md;
     EXPECT_NE(md.find("| `firewall/xcheck/base` | 4/4 | 400 | pass 400 | pass |"), std::string::npos) << md;
 }
 
@@ -116,7 +116,7 @@ TEST(RegressCommand, LocalJobsUseTheSameShardAndMergePath) {
     ASSERT_EQ(all.rc, 0) << all.err;
     const CliResult jobs = regress({kSmoke, "--jobs", "3", "--out", tmp.file("jobs.jsonl")});
     ASSERT_EQ(jobs.rc, 0) << jobs.out << jobs.err;
-    EXPECT_NE(jobs.out.find("22 passed"), std::string::npos) << jobs.out;
+    EXPECT_NE(jobs.out.find("28 passed"), std::string::npos) << jobs.out;
     const auto a = read_jsonl(tmp.file("all.jsonl")), b = read_jsonl(tmp.file("jobs.jsonl"));
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(record_core(a[i]), record_core(b[i]));
