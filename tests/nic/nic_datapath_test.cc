@@ -215,6 +215,69 @@ TEST(NicRings, TxRingSendsHostFramesAtLineRate) {
     EXPECT_TRUE(env.sys().read32(reg::kIrqStatus) & kIrqTx);
 }
 
+// A slot of struct bpf_insn: opcode, dst | src << 4, off, imm.
+uint64_t slot(uint8_t op, uint8_t dst, uint8_t src, int16_t off, int32_t imm) {
+    return uint64_t{op} | uint64_t{static_cast<uint8_t>(dst | (src << 4))} << 8 |
+           uint64_t{static_cast<uint16_t>(off)} << 16 | uint64_t{static_cast<uint32_t>(imm)} << 32;
+}
+
+// r2 = iterations; do r2 -= 1 while r2 != 0; return XDP_DROP. One instruction per bundle.
+std::vector<uint64_t> counting_loop(int32_t iterations) {
+    const std::vector<uint64_t> insns = {slot(0xb7, 2, 0, 0, iterations), slot(0x17, 2, 0, 0, 1),
+                                         slot(0x55, 2, 0, -2, 0), slot(0xb7, 0, 0, 0, 1), slot(0x95, 0, 0, 0, 0)};
+    std::vector<uint64_t> slots(insns.size() * 4, 0);
+    for (size_t i = 0; i < insns.size(); ++i) slots[i * 4] = insns[i];
+    return slots;
+}
+
+TEST(NicDecoupling, LongPacketAdvancesInQuantaWithSystemCTime) {
+    MapSet maps;
+    NicTestEnv& env = NicTestEnv::get();
+    NicSystem& sys = env.sys();
+    env.reset(maps);
+    ASSERT_TRUE(env.load_slots(counting_loop(50000)) & kStatusLoaded);
+    sys.write32(reg::kCtrl, kCtrlEnable);
+    const uint64_t c0 = env.core_counter(kCntCycles);
+    sys.inject(0, std::vector<uint8_t>(60, 0));
+    // 20 us of SystemC time: the core may be at most one quantum (10 us = 2500 cycles) ahead.
+    sys.run(sc_core::sc_time(20, sc_core::SC_US));
+    EXPECT_TRUE(sys.read32(reg::kStatus) & kStatusBusy);
+    const uint64_t mid = env.core_counter(kCntCycles) - c0;
+    EXPECT_GT(mid, 1000u);
+    EXPECT_LE(mid, (20'000 + 10'000) / 4 + 100);
+    const sc_core::sc_time t_mid = sys.now();
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(10, sc_core::SC_MS)));
+    const uint64_t total = env.core_counter(kCntCycles) - c0;
+    EXPECT_GT(total, 100'000u);  // two instructions and a taken-branch bubble per iteration
+    EXPECT_EQ(env.nic_counter(kCntDrop), 1u);
+    // The whole run shows in SystemC time (less the quantum the core may still be ahead).
+    EXPECT_GE((sys.now() - t_mid).to_seconds() + 20e-6 + 10e-6, 4e-9 * static_cast<double>(total));
+    sys.write32(reg::kCtrl, 0);
+}
+
+TEST(NicDecoupling, RunTimeoutAbortsTheFrameAndTheNextOneRuns) {
+    MapSet maps;
+    NicTestEnv& env = NicTestEnv::get();
+    NicSystem& sys = env.sys();
+    env.reset(maps);
+    ASSERT_TRUE(env.load_slots(counting_loop(50000)) & kStatusLoaded);
+    sys.write32(reg::kRunTimeout, 5000);
+    sys.write32(reg::kCtrl, kCtrlEnable);
+    sys.inject(0, std::vector<uint8_t>(60, 0));
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(10, sc_core::SC_MS)));
+    EXPECT_EQ(env.nic_counter(kCntAborted), 1u);
+    // A short loop fits the budget: the core was reset and runs again. (CTRL.LOAD alone clears
+    // ENABLE: CTRL is written whole.)
+    ASSERT_TRUE(env.load_slots(counting_loop(10)) & kStatusLoaded);
+    sys.write32(reg::kCtrl, kCtrlEnable);
+    sys.inject(0, std::vector<uint8_t>(60, 0));
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(10, sc_core::SC_MS)));
+    EXPECT_EQ(env.nic_counter(kCntAborted), 1u);
+    EXPECT_EQ(env.nic_counter(kCntDrop), 1u);
+    sys.write32(reg::kRunTimeout, 10'000'000);
+    sys.write32(reg::kCtrl, 0);
+}
+
 TEST(NicRings, ImageLargerThanTheInstructionMemoryFailsToLoad) {
     MapSet maps;
     NicTestEnv& env = NicTestEnv::get();

@@ -46,7 +46,11 @@ void NicTestEnv::reset(MapSet& maps) {
 }
 
 uint32_t NicTestEnv::load(const Object& obj, size_t entry, MapSet& maps) {
-    const auto slots = HwEngine::bundle_program(obj.programs.at(entry), 4, maps, software_xdp_platform(), xdp_helper_table());
+    return load_slots(
+        HwEngine::bundle_program(obj.programs.at(entry), 4, maps, software_xdp_platform(), xdp_helper_table()));
+}
+
+uint32_t NicTestEnv::load_slots(const std::vector<uint64_t>& slots) {
     sys_.host().write(kImageAddr, slots.data(), slots.size() * 8);
     sys_.write64(nic::reg::kProgAddrLo, kImageAddr);
     sys_.write32(nic::reg::kProgBundles, static_cast<uint32_t>(slots.size() / 4));

@@ -46,6 +46,8 @@ public:
     /// Bundles program `entry` of obj for the card (4 lanes), writes it to host memory and loads
     /// it through CTRL.LOAD; returns the STATUS register afterwards.
     uint32_t load(const Object& obj, size_t entry, MapSet& maps);
+    /// Loads raw slots (4 per bundle) the same way.
+    uint32_t load_slots(const std::vector<uint64_t>& slots);
     /// Sets up the RX ring with `size` entries and posts `posted` buffers.
     void setup_rx(uint32_t size, uint32_t posted);
     /// Completed RX descriptors from `from` up to the card's head.
