@@ -22,6 +22,8 @@ namespace {
 
 const char* const kVerdicts[] = {"aborted", "drop", "pass", "tx", "redirect", "invalid"};
 
+bool is_count(const json& j) { return j.is_number_unsigned() || (j.is_number_integer() && j.get<int64_t>() >= 0); }
+
 void need(bool ok, const SourcedRecord& s, const std::string& why) {
     if (!ok) throw Error(ErrorKind::BadInput, s.where + ": " + why);
 }
@@ -31,14 +33,14 @@ void check_record(const SourcedRecord& s) {
     need(r.value("schema", 0) == 1, s, "not a result record of schema 1 (bpfnic regress --out writes them)");
     for (const char* k : {"case", "group", "status", "suite", "suite_digest", "engine", "repro"})
         need(r.contains(k) && r[k].is_string(), s, std::string("missing or non-string '") + k + "'");
-    need(r.contains("suite_cases") && r["suite_cases"].is_number_unsigned(), s, "missing 'suite_cases'");
+    need(r.contains("suite_cases") && is_count(r["suite_cases"]), s, "missing 'suite_cases'");
     const std::string st = r["status"];
     need(st == "pass" || st == "fail" || st == "error", s, "status '" + st + "' is not pass, fail or error");
-    need(r.contains("packets") && r["packets"].is_number_unsigned(), s, "missing 'packets'");
+    need(r.contains("packets") && is_count(r["packets"]), s, "missing 'packets'");
     need(r.contains("reasons") && r["reasons"].is_array(), s, "missing 'reasons'");
 }
 
-uint64_t u64(const json& j, const char* key) { return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>() : 0; }
+uint64_t u64(const json& j, const char* key) { return j.contains(key) && is_count(j[key]) ? j[key].get<uint64_t>() : 0; }
 
 std::optional<Histogram> histogram_of(const SourcedRecord& s, const char* which) {
     const json& r = s.record;
