@@ -107,10 +107,11 @@ ObjectUse object_use(const std::vector<std::optional<CheckedProgram>>& checked) 
 // uint64_t trampoline(JitCtx* ctx, uint64_t r1, uint64_t r2): rdi, rsi, rdx. eBPF r1 and r2
 // arrive in rsi and rdx, which is where the register map keeps them. The trampoline saves only
 // the native callee-saved registers the object's code uses, builds frame 0 only when r10 is used,
-// and records the entry rsp (abort) and call-depth limit only when the code can need them. An
+// and records the entry rsp (abort) and call-depth limit only when the code can need them (an
+// object whose code never jumps to the abort stub needs no entry rsp). An
 // object that needs none of that (no calls, no r6..r10) is entered with a jump.
 void emit_trampoline(x86::Assembler& a, const EmitShared& sh, uint32_t max_depth, const asmjit::Label& body,
-                     const ObjectUse& use) {
+                     const ObjectUse& use, bool needs_abort) {
     const int32_t frame = static_cast<int32_t>(sh.frame_size);
     std::vector<x86::Gpq> saved;
     if (use.ctx) saved.push_back(kCtxReg);
@@ -135,8 +136,8 @@ void emit_trampoline(x86::Assembler& a, const EmitShared& sh, uint32_t max_depth
         a.sub(x86::rsp, frame);
         a.lea(x86::rbp, x86::ptr(x86::rsp, frame));
     }
-    if (use.ctx) {
-        a.mov(kCtxReg, x86::rdi);
+    if (use.ctx) a.mov(kCtxReg, x86::rdi);
+    if (use.ctx && (needs_abort || use.local_calls)) {
         // The body's rsp will be rsp - 8 (after the call pushes the return address).
         a.lea(x86::rax, x86::ptr(x86::rsp, -8));
         a.mov(x86::qword_ptr(kCtxReg, offsetof(JitCtx, entry_rsp)), x86::rax);
@@ -288,9 +289,11 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
     for (asmjit::Label& l : bodies) l = a.newLabel();
     const ObjectUse use = object_use(checked);
 
+    // Stubs, then the bodies, then the trampoline: the trampoline records the entry rsp only when
+    // some emitted code can abort, which is known once the bodies are emitted.
+    bool needs_abort = false;
+    sh.needs_abort = &needs_abort;
     asmjit::Label trampoline = a.newLabel(), stubs = a.newLabel(), end = a.newLabel();
-    a.bind(trampoline);
-    emit_trampoline(a, sh, platform.max_call_depth, bodies[entry], use);
     a.bind(stubs);
     emit_abort(a, sh);
     emit_tail_call(a, sh);
@@ -305,6 +308,10 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
             emit_refused(a, sh, static_cast<uint32_t>(i));
         }
     }
+    eh.cur_prog = UINT32_MAX;
+    a.align(asmjit::AlignMode::kCode, 16);
+    a.bind(trampoline);
+    emit_trampoline(a, sh, platform.max_call_depth, bodies[entry], use, needs_abort);
     a.bind(end);
     if (eh.failed()) throw Error(ErrorKind::Internal, eh.describe(obj));
 
@@ -313,9 +320,9 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
     out.trampoline = reinterpret_cast<TrampolineFn>(out.code.base() + code.labelOffsetFromBase(trampoline));
     if (perf_map_enabled()) {
         auto at = [&](const asmjit::Label& l) { return out.code.base() + code.labelOffsetFromBase(l); };
-        std::vector<PerfSymbol> syms{{at(trampoline), at(stubs) - at(trampoline), "bpf_jit:trampoline"}};
+        std::vector<PerfSymbol> syms{{at(trampoline), at(end) - at(trampoline), "bpf_jit:trampoline"}};
         for (size_t i = 0; i < n; ++i) {
-            const uint64_t next = i + 1 < n ? at(bodies[i + 1]) : at(end);
+            const uint64_t next = i + 1 < n ? at(bodies[i + 1]) : at(trampoline);
             syms.push_back({at(bodies[i]), next - at(bodies[i]), "bpf_jit:" + obj.programs[i].name});
         }
         syms.push_back({at(stubs), at(bodies[0]) - at(stubs), "bpf_jit:stubs"});

@@ -25,7 +25,10 @@ enum class Fault : int32_t {
     HelperException,   ///< a helper threw; the exception is rethrown by run()
 };
 
-/// Per-execution state, addressed as [r12 + offsetof(JitCtx, field)]. Standard layout.
+/// The running execution's state, addressed as [r12 + offsetof(JitCtx, field)]. Standard layout.
+/// JitEngine keeps one across runs: a run stores env (and the raw-mode window), the trampoline
+/// stores entry_rsp and call_limit when the code needs them, and the fault fields are zero
+/// between runs (run() clears them when it reports a fault).
 struct JitCtx {
     ExecEnv* env = nullptr;    ///< first: helper calls load rdi from [r12]
     uint64_t entry_rsp = 0;    ///< rsp of the depth-0 body (points at the return into the trampoline)

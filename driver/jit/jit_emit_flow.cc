@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Control flow: the instruction loop of one program body, jumps, exit, helper calls (with the
-// inline array-map lookup fast path and the tail-call and unwind checks after a call),
-// bpf-to-bpf calls with their own frames, callx, and the cold fault paths.
+// Control flow: the instruction loop of one program body (with the mov+add pair fusion), jumps,
+// exit, helper calls (the inline array-map lookup fast path; direct calls of helpers that cannot
+// throw, unwind or tail-call; the others through the exception guard with the tail-call and
+// unwind checks after the call), bpf-to-bpf calls with their own frames, callx, and the cold
+// fault paths.
 #include <bit>
+#include <cstdint>
 #include <type_traits>
 #include <variant>
 
@@ -58,13 +61,20 @@ void ProgramEmitter::emit(const asmjit::Label& entry) {
     known_map_.fill(-1);
 
     a_.bind(entry);
-    for (const IrInsn& insn : insns) {
+    for (size_t i = 0; i < insns.size(); ++i) {
+        const IrInsn& insn = insns[i];
         if (sh_.cur_pc) *sh_.cur_pc = insn.pc;
         if (prog_.is_target[insn.pc]) {
             a_.bind(labels_[insn.pc]);
             known_map_.fill(-1);  // another path may arrive here with other register contents
         }
         next_pc_ = insn.pc + static_cast<uint32_t>(slots(insn.ins));
+        // A pair nothing jumps into the middle of may become one x86 instruction.
+        if (i + 1 < insns.size() && !prog_.is_target[insns[i + 1].pc] && emit_pair(insn, insns[i + 1])) {
+            next_pc_ = insns[i + 1].pc + static_cast<uint32_t>(slots(insns[i + 1].ins));
+            ++i;
+            continue;
+        }
         emit_insn(insn);
     }
     for (const ColdFault& c : cold_) {
@@ -72,8 +82,26 @@ void ProgramEmitter::emit(const asmjit::Label& entry) {
         a_.mov(x86::dword_ptr(kCtxReg, offsetof(JitCtx, fault)), static_cast<int32_t>(c.fault));
         a_.mov(x86::dword_ptr(kCtxReg, offsetof(JitCtx, fault_pc)), c.pc);
         a_.mov(x86::dword_ptr(kCtxReg, offsetof(JitCtx, fault_prog)), prog_index_);
-        a_.jmp(sh_.abort);
+        a_.jmp(abort_label());
     }
+}
+
+// dst = src; dst += k (or -= k), 64-bit: lea dst, [src + k]. eBPF has no flags, so dropping the
+// add's flag effects is exact. This is the shape of every packet bounds check compiled by clang
+// (r1 = data; r1 += 14; if r1 > data_end goto ...).
+bool ProgramEmitter::emit_pair(const IrInsn& first, const IrInsn& second) {
+    const Bin* mov = std::get_if<Bin>(&first.ins);
+    const Bin* add = std::get_if<Bin>(&second.ins);
+    if (!mov || !add || mov->op != Bin::Op::Mov || !mov->is64 || !add->is64 || add->dst != mov->dst) return false;
+    if (add->op != Bin::Op::Add && add->op != Bin::Op::Sub) return false;
+    const Reg* src = std::get_if<Reg>(&mov->v);
+    const Imm* k = std::get_if<Imm>(&add->v);
+    if (!src || !k) return false;
+    const int64_t disp = add->op == Bin::Op::Add ? k->v : -k->v;
+    if (disp < INT32_MIN || disp > INT32_MAX) return false;
+    a_.lea(gp64(mov->dst), x86::ptr(gp64(*src), static_cast<int32_t>(disp)));
+    forget(mov->dst);
+    return true;
 }
 
 void ProgramEmitter::emit_insn(const IrInsn& insn) {
@@ -222,10 +250,10 @@ void ProgramEmitter::emit_guarded_call(bool may_tail_call) {
     a_.mov(x86::rax, reinterpret_cast<uint64_t>(&guarded_helper_call));
     a_.call(x86::rax);
     a_.cmp(x86::dword_ptr(kCtxReg, offsetof(JitCtx, fault)), 0);
-    a_.jne(sh_.abort);
+    a_.jne(abort_label());
     a_.mov(kTmpC, x86::qword_ptr(kCtxReg, offsetof(JitCtx, env)));
     a_.cmp(x86::byte_ptr(kTmpC, sh_.env_unwind_off), 0);
-    a_.jne(sh_.abort);
+    a_.jne(abort_label());
     if (may_tail_call) {
         a_.cmp(x86::dword_ptr(kTmpC, sh_.env_tail_call_off), 0);
         a_.jge(sh_.tail_call);

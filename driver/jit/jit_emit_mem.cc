@@ -156,7 +156,7 @@ void ProgramEmitter::emit_packet_load(const PacketLoad& p, uint32_t pc) {
     a_.mov(kTmpA, x86::rax);
     for (int i = 5; i >= 0; --i) a_.pop(kSaved[i]);
     a_.test(kTmpA, kTmpA);
-    a_.jz(sh_.abort);
+    a_.jz(abort_label());
     const x86::Mem m = x86::ptr(kTmpA, 0, p.width);
     switch (p.width) {
     case 1:

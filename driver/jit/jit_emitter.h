@@ -36,6 +36,7 @@ struct EmitShared {
     int32_t env_unwind_off = 0;        ///< offsetof(ExecEnv, unwind)
     uint32_t* cur_pc = nullptr;        ///< slot being emitted, for asmjit error messages
     asmjit::Label abort;               ///< r0 = 0, unwind to the trampoline (fault already recorded)
+    bool* needs_abort = nullptr;       ///< set when emitted code may jump to abort
     asmjit::Label tail_call;           ///< rdi = env with tail_call_target >= 0: jump to that program
 };
 
@@ -69,6 +70,7 @@ private:
     };
 
     void emit_insn(const IrInsn& insn);
+    bool emit_pair(const IrInsn& first, const IrInsn& second);
     void emit_bin(const Bin& b);
     void emit_mov(const Bin& b);
     void emit_shift(const Bin& b);
@@ -90,6 +92,10 @@ private:
     void emit_callx(const Callx& c, uint32_t pc);
 
     asmjit::Label fault_label(Fault f, uint32_t pc);
+    const asmjit::Label& abort_label() const {
+        if (sh_.needs_abort) *sh_.needs_abort = true;
+        return sh_.abort;
+    }
     asmjit::Label pc_label(int64_t pc);
     void forget(Reg r) { known_map_[r.v] = -1; }
     void forget_call_clobbered();

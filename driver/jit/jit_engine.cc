@@ -20,7 +20,6 @@ void JitEngine::load(const Object& obj, size_t entry, MapSet& maps, const Platfo
     compiled_ = std::move(c);
     entry_ = entry;
     ctx_ = {};
-    ctx_.pending = &pending_;
     compile_ns_ = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
 }
@@ -29,6 +28,7 @@ uint64_t JitEngine::run(ExecEnv& env, uint64_t r1, uint64_t r2) {
     if (!compiled_.trampoline) [[unlikely]]
         throw Error(ErrorKind::Internal, "jit: run() before a successful load()");
     ctx_.env = &env;
+    ctx_.pending = &pending_;  // the engine may have moved since load
     if (!env.xdp) {
         ctx_.raw_mem = r1;
         ctx_.raw_len = r2;

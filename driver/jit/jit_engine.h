@@ -7,6 +7,9 @@
 // are not bounds-checked (programs are expected to be verified; Options::verify makes load run
 // the verifier and refuse what it rejects), and the stack is not zeroed before a run (the
 // registers are), so a program that reads stack bytes it never wrote sees garbage.
+//
+// An engine runs one execution at a time (like the interpreter, it keeps its run state). The
+// run path, the fast paths and measured speed are described in docs/jit.md.
 #pragma once
 
 #include <cstdint>

@@ -21,12 +21,14 @@
 //   tmp   rdi, r10, r11          scratch inside one eBPF instruction; rdi carries the ExecEnv* into
 //                                helper calls. None holds a value across instructions.
 //
-// Stack model: the entry trampoline saves the six native callee-saved registers, reserves frame 0
-// and calls the program body, so every eBPF `exit` is a plain `ret` (from a subprogram to its
-// caller, from the main program back to the trampoline). A bpf-to-bpf call pushes r6..r10, reserves
-// a new frame below, points rbp at its top and calls the target; the pops after the call restore
-// r6..r10 exactly as the interpreter's frame stack does. Frames keep rsp 16-byte aligned at every
-// helper call.
+// Stack model: the entry trampoline saves the native callee-saved registers the object's code
+// uses (r12 when it reads the context, rbx/r13/r14/r15/rbp for eBPF r6..r10), reserves frame 0
+// when r10 is used and calls the entry body, so every eBPF `exit` is a plain `ret` (from a
+// subprogram to its caller, from the main program back to the trampoline); an object that uses
+// none of them (no calls, no r6..r10) is entered with a jump and returns straight to run(). A
+// bpf-to-bpf call pushes r6..r10, reserves a new frame below, points rbp at its top and calls the
+// target; the pops after the call restore r6..r10 exactly as the interpreter's frame stack does.
+// Frames keep rsp 16-byte aligned at every helper call.
 #pragma once
 
 #include <asmjit/x86.h>

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// The JIT's run path: the entry trampoline in each of its shapes (entered by a jump, with and
+// without frame 0, odd and even numbers of saved registers, with bpf-to-bpf calls) keeps rsp
+// 16-byte aligned at helper calls and starts registers at zero; a fault leaves the engine ready
+// for the next run; the mov+add pair fusion is exact and never fuses across a jump target.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/asm.h"
+#include "compiler/error.h"
+#include "compiler/platform.h"
+#include "driver/interp.h"
+#include "driver/jit/jit_compiler.h"
+#include "driver/jit/jit_engine.h"
+#include "driver/test_run.h"
+
+namespace bpfnic {
+namespace {
+
+Object object_of(const std::string& text) {
+    Object obj;
+    obj.path = "run_path.o";
+    Program p;
+    p.name = "prog";
+    p.insns = assemble(text);
+    obj.programs.push_back(std::move(p));
+    return obj;
+}
+
+// Helper 1 of the probe table: the misalignment of its own frame. A function that takes
+// __builtin_frame_address keeps a frame pointer, which is 16-byte aligned exactly when its
+// caller called it with rsp 16-byte aligned, as the SysV ABI requires.
+__attribute__((noinline)) uint64_t frame_misalignment(ExecEnv*, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+    return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) % 16;
+}
+
+// Runs text compiled with a helper table whose helper 1 is the alignment probe; r0 is what the
+// program returns (the probe's answer, added up where it calls the probe several times).
+uint64_t run_with_probe(const std::string& text) {
+    HelperTable probe;
+    probe.set(1, frame_misalignment);
+    const Object obj = object_of(text);
+    MapSet maps;
+    const jit::CompiledObject c =
+        jit::compile_object(obj, 0, maps, conformance_platform(), probe, jit::CompileOptions{});
+    ExecEnv env;
+    env.maps = &maps;
+    env.num_programs = 1;
+    std::exception_ptr pending;
+    jit::JitCtx ctx;
+    ctx.env = &env;
+    ctx.pending = &pending;
+    std::vector<uint8_t> mem(16);
+    ctx.raw_mem = reinterpret_cast<uint64_t>(mem.data());
+    ctx.raw_len = mem.size();
+    const uint64_t r0 = c.trampoline(&ctx, ctx.raw_mem, ctx.raw_len);
+    EXPECT_EQ(ctx.fault, 0);
+    return r0;
+}
+
+TEST(JitRunPath, HelperCallsSeeAnAlignedStackInEveryTrampolineShape) {
+    // Saved: r12 only (odd: padded).
+    EXPECT_EQ(run_with_probe("call 1\nexit\n"), 0u);
+    // r12 and rbx (even).
+    EXPECT_EQ(run_with_probe("mov %r6, 1\ncall 1\nadd %r0, %r6\nsub %r0, 1\nexit\n"), 0u);
+    // r12, rbx, r13 (odd).
+    EXPECT_EQ(run_with_probe("mov %r6, 1\nmov %r7, 2\ncall 1\nadd %r0, %r6\nadd %r0, %r7\nsub %r0, 3\nexit\n"), 0u);
+    // r12 and rbp with frame 0 (even).
+    EXPECT_EQ(run_with_probe("stxdw [%r10-8], %r1\ncall 1\nexit\n"), 0u);
+    // Everything: r6..r10 and the context.
+    EXPECT_EQ(run_with_probe("mov %r6, 0\nmov %r7, 0\nmov %r8, 0\nmov %r9, 0\nstxdw [%r10-8], %r6\n"
+                             "call 1\nadd %r0, %r6\nadd %r0, %r7\nadd %r0, %r8\nadd %r0, %r9\nexit\n"),
+              0u);
+    // Inside a bpf-to-bpf call, two levels deep.
+    EXPECT_EQ(run_with_probe("call local f\nexit\nf:\ncall local g\nmov %r6, %r0\ncall 1\nadd %r0, %r6\nexit\n"
+                             "g:\ncall 1\nexit\n"),
+              0u);
+}
+
+struct Outcome {
+    uint64_t r0 = 0;
+    bool failed = false;
+    std::string message;
+};
+
+Outcome run_raw(Engine& e, std::vector<uint8_t> mem) {
+    ExecEnv env;
+    Outcome o;
+    try {
+        o.r0 = test_run_raw(e, env, mem);
+    } catch (const Error& ex) {
+        o.failed = true;
+        o.message = ex.what();
+    }
+    return o;
+}
+
+// Loads text on the interpreter and the JIT (conformance platform: raw memory in r1/r2).
+struct Pair {
+    MapSet maps_i, maps_j;
+    Interpreter interp;
+    JitEngine jit;
+    explicit Pair(const std::string& text) {
+        const Object obj = object_of(text);
+        interp.load(obj, 0, maps_i, conformance_platform());
+        jit.load(obj, 0, maps_j, conformance_platform());
+    }
+    Outcome check(const std::vector<uint8_t>& mem) {
+        const Outcome a = run_raw(interp, mem), b = run_raw(jit, mem);
+        EXPECT_EQ(a.failed, b.failed) << "interp: " << a.message << "\njit: " << b.message;
+        if (!a.failed && !b.failed) {
+            EXPECT_EQ(a.r0, b.r0);
+        }
+        return b;
+    }
+};
+
+TEST(JitRunPath, ProgramsWithoutCallsOrCalleeSavedRegistersRun) {
+    Pair p("mov %r0, 7\nexit\n");
+    EXPECT_EQ(p.check({0}).r0, 7u);
+    Pair q("ldxb %r0, [%r1]\nadd %r0, %r2\nexit\n");  // r1, r2: arguments
+    EXPECT_EQ(q.check({5, 0, 0, 0}).r0, 9u);
+}
+
+TEST(JitRunPath, RegistersStartAtZeroOnEveryRun) {
+    // r3..r9 are read before any write: zero, run after run, whatever the previous run left.
+    Pair p("mov %r0, %r3\nor %r0, %r4\nor %r0, %r5\nor %r0, %r6\nor %r0, %r7\nor %r0, %r8\nor %r0, %r9\n"
+           "mov %r3, -1\nmov %r4, -1\nmov %r5, -1\nmov %r6, -1\nmov %r7, -1\nmov %r8, -1\nmov %r9, -1\nexit\n");
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(p.check({0}).r0, 0u);
+}
+
+TEST(JitRunPath, AFaultLeavesTheEngineReadyForTheNextRun) {
+    // Memory byte 0 non-zero: callx of an id that names no helper (a fault); zero: r0 = 7.
+    Pair p("ldxb %r2, [%r1]\njeq %r2, 0, ok\ncallx %r2\nok:\nmov %r0, 7\nexit\n");
+    const Outcome bad = p.check({200});
+    EXPECT_TRUE(bad.failed);
+    EXPECT_NE(bad.message.find("callx"), std::string::npos) << bad.message;
+    const Outcome good = p.check({0});
+    EXPECT_FALSE(good.failed) << good.message;
+    EXPECT_EQ(good.r0, 7u);
+    EXPECT_TRUE(p.check({201}).failed);
+}
+
+TEST(JitRunPath, MovAddPairsAreExact) {
+    // r0 = r1 + k and r0 = r1 - k, with k at the imm32 extremes (a 64-bit add of the
+    // sign-extended immediate), and mov+add on one register.
+    for (const char* k : {"1", "-1", "2147483647", "-2147483648"}) {
+        Pair add(std::string("mov %r0, %r1\nadd %r0, ") + k + "\nsub %r0, %r1\nexit\n");
+        add.check({0});
+        Pair sub(std::string("mov %r0, %r1\nsub %r0, ") + k + "\nsub %r0, %r1\nexit\n");
+        sub.check({0});
+    }
+    Pair self("mov %r1, %r1\nadd %r1, 3\nldxb %r0, [%r1]\nexit\n");
+    EXPECT_EQ(self.check({0, 0, 0, 42}).r0, 42u);
+    // A 32-bit add is not fused (it truncates).
+    Pair narrow("lddw %r0, 0x100000000\nmov %r3, %r0\nadd32 %r3, 1\nmov %r0, %r3\nexit\n");
+    EXPECT_EQ(narrow.check({0}).r0, 1u);
+}
+
+TEST(JitRunPath, NoPairIsFusedAcrossAJumpTarget) {
+    // The add is a jump target: arriving by the jump, r0 must be r3 + 5, not r1 + 5.
+    Pair p("ldxb %r4, [%r1]\nmov %r3, 100\njeq %r4, 1, add\nmov %r3, %r1\nadd:\nadd %r3, 5\nmov %r0, %r3\n"
+           "sub %r0, %r1\nexit\n");
+    const Outcome jumped = p.check({1});
+    const Outcome fell = p.check({0});
+    EXPECT_EQ(fell.r0, 5u);
+    EXPECT_NE(jumped.r0, 5u);
+}
+
+}  // namespace
+}  // namespace bpfnic
