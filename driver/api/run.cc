@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// Runs: one packet as BPF_PROG_TEST_RUN, batches, and traffic in flight on the card.
+#include <cerrno>
+#include <cstring>
+
+#include "driver/api/internal.h"
+#include "driver/test_run.h"
+#ifdef BPFNIC_HAVE_CARD
+#include "driver/api/card_target.h"
+#endif
+
+using namespace bpfnic;
+using namespace bpfnic::api;
+
+namespace {
+
+PacketOutcome run_packet(bpfnic_prog& p, const std::vector<uint8_t>& packet) {
+    if (p.xcheck) {
+        std::vector<Target*> others;
+        for (Target* t : p.targets())
+            if (std::string(t->name()) != "interp") others.push_back(t);
+        return p.xcheck->run(packet, others);
+    }
+    return p.primary->run(packet);
+}
+
+void count(bpfnic_verdicts& v, uint32_t verdict) {
+    switch (verdict) {
+        case kXdpDrop: ++v.drop; break;
+        case kXdpPass: ++v.pass; break;
+        case kXdpTx: ++v.tx; break;
+        case kXdpRedirect: ++v.redirect; break;
+        default: ++v.aborted; break;
+    }
+}
+
+}  // namespace
+
+int bpfnic_prog__run(bpfnic_prog* prog, bpfnic_test_run_opts* opts) {
+    clear_error();
+    if (!prog || !opts) return fail(-EINVAL, "prog run: null argument");
+    if (opts->sz < offsetof(bpfnic_test_run_opts, redirect) + sizeof(RedirectTarget))
+        return fail(-EINVAL, "prog run: opts.sz " + std::to_string(opts->sz) + " is too small");
+    if (!opts->data_in || opts->data_size_in == 0) return fail(-EINVAL, "prog run: no packet (data_in is empty)");
+    if (opts->data_size_in > XdpBuff::kMaxPacket)
+        return fail(-EINVAL, "prog run: packet of " + std::to_string(opts->data_size_in) + " bytes exceeds " +
+                                 std::to_string(XdpBuff::kMaxPacket));
+    const auto* in = static_cast<const uint8_t*>(opts->data_in);
+    const std::vector<uint8_t> packet(in, in + opts->data_size_in);
+    const uint32_t repeat = opts->repeat ? opts->repeat : 1;
+    PacketOutcome out;
+    double total_ns = 0;
+    try {
+        for (uint32_t i = 0; i < repeat; ++i) {
+            out = run_packet(*prog, packet);
+            total_ns += out.duration_ns;
+        }
+    } catch (const Error& e) {
+        return fail(errno_of(e), prog->name + ": " + e.what());
+    }
+    opts->retval = out.verdict;
+    opts->duration = static_cast<uint64_t>(total_ns / repeat);
+    opts->cycles = out.cycles;
+    opts->redirect = out.redirect;
+    const uint32_t room = opts->data_size_out;
+    opts->data_size_out = static_cast<uint32_t>(out.data.size());
+    if (opts->data_out) {
+        std::memcpy(opts->data_out, out.data.data(), std::min<size_t>(room, out.data.size()));
+        if (out.data.size() > room) return fail(-ENOSPC, prog->name + ": data_out holds " + std::to_string(room) +
+                                                             " bytes, the packet has " + std::to_string(out.data.size()));
+    }
+    return 0;
+}
+
+int bpfnic_prog__run_batch(bpfnic_prog* prog, const std::vector<std::vector<uint8_t>>& packets,
+                           bpfnic_batch_result* result) {
+    clear_error();
+    if (!prog || !result) return fail(-EINVAL, "prog run batch: null argument");
+    *result = bpfnic_batch_result{};
+    try {
+#ifdef BPFNIC_HAVE_CARD
+        if (prog->offloaded && !prog->xcheck) {
+            // Traffic: keep the TX ring full, collect whenever it is.
+            auto* card = static_cast<CardTarget*>(prog->primary);
+            for (const auto& pkt : packets) {
+                while (!card->send(pkt)) card->collect(*result);
+            }
+            card->collect(*result);
+            return 0;
+        }
+#endif
+        for (const auto& pkt : packets) {
+            const PacketOutcome o = run_packet(*prog, pkt);
+            ++result->packets_in;
+            count(result->verdicts, o.verdict);
+            result->cycles += o.cycles;
+            result->duration_ns += o.duration_ns;
+            if (o.verdict == kXdpPass) result->passed.push_back(o.data);
+            if (o.verdict == kXdpTx) result->transmitted.push_back(o.data);
+            if (o.verdict == kXdpRedirect) result->redirected.push_back(o.data);
+        }
+    } catch (const Error& e) {
+        return fail(errno_of(e), prog->name + ": " + e.what());
+    }
+    return 0;
+}
+
+int bpfnic_prog__send(bpfnic_prog* prog, const std::vector<std::vector<uint8_t>>& packets) {
+    clear_error();
+    if (!prog) return fail(-EINVAL, "prog send: prog is null");
+#ifdef BPFNIC_HAVE_CARD
+    if (prog->offloaded) {
+        auto* card = static_cast<CardTarget*>(prog->primary);
+        int sent = 0;
+        try {
+            for (const auto& pkt : packets) {
+                if (!card->send(pkt))
+                    return sent ? sent : fail(-ENOSPC, prog->name + ": the TX ring is full (collect first)");
+                ++sent;
+            }
+        } catch (const Error& e) {
+            return fail(errno_of(e), prog->name + ": " + e.what());
+        }
+        return sent;
+    }
+#endif
+    (void)packets;
+    return fail(-EOPNOTSUPP, prog->name + ": traffic in flight needs the program on the card");
+}
+
+int bpfnic_prog__collect(bpfnic_prog* prog, bpfnic_batch_result* result) {
+    clear_error();
+    if (!prog || !result) return fail(-EINVAL, "prog collect: null argument");
+#ifdef BPFNIC_HAVE_CARD
+    if (prog->offloaded) {
+        try {
+            static_cast<CardTarget*>(prog->primary)->collect(*result);
+        } catch (const Error& e) {
+            return fail(errno_of(e), prog->name + ": " + e.what());
+        }
+        return 0;
+    }
+#endif
+    return fail(-EOPNOTSUPP, prog->name + ": traffic in flight needs the program on the card");
+}
