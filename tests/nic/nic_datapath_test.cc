@@ -11,6 +11,7 @@
 
 #include "compiler/loader.h"
 #include "compiler/platform.h"
+#include "driver/hw/hw_engine.h"
 #include "driver/interp.h"
 #include "driver/traffic/generator.h"
 #include "tests/nic/nic_test_env.h"
@@ -276,6 +277,37 @@ TEST(NicDecoupling, RunTimeoutAbortsTheFrameAndTheNextOneRuns) {
     EXPECT_EQ(env.nic_counter(kCntDrop), 1u);
     sys.write32(reg::kRunTimeout, 10'000'000);
     sys.write32(reg::kCtrl, 0);
+}
+
+TEST(NicMailbox, LoadImageAndStartThenFramesFlow) {
+    const std::string path = example_object("xdp_pass");
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not built";
+    const Object obj = load_object(path);
+    MapSet maps(obj.maps);
+    NicTestEnv& env = NicTestEnv::get();
+    NicSystem& sys = env.sys();
+    env.reset(maps);
+    const auto slots = HwEngine::bundle_program(obj.programs[0], 4, maps, software_xdp_platform(), xdp_helper_table());
+    sys.host().write(kImageAddr, slots.data(), slots.size() * 8);
+    sys.write64(reg::kMboxArgs + 0, kImageAddr);
+    sys.write32(reg::kMboxArgs + 8, static_cast<uint32_t>(slots.size() / 4));
+    sys.write32(reg::kMboxArgs + 12, 0);
+    sys.write32(reg::kMboxCmd, kCmdLoadImage);
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS)));
+    EXPECT_EQ(sys.read32(reg::kMboxStatus), kMboxDone | (kMboxOk << 16));
+    EXPECT_EQ(sys.read32(reg::kLoadedBundles), slots.size() / 4);
+    sys.write32(reg::kMboxCmd, kCmdStart);
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS)));
+    EXPECT_EQ(sys.read32(reg::kMboxStatus), kMboxDone | (kMboxOk << 16));
+    EXPECT_TRUE(sys.read32(reg::kStatus) & kStatusEnabled);
+    env.setup_rx(4, 3);
+    sys.inject(0, std::vector<uint8_t>(80, 0x5c));
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS)));
+    ASSERT_EQ(env.rx_completed().size(), 1u);
+    EXPECT_EQ(env.rx_completed()[0].bytes, std::vector<uint8_t>(80, 0x5c));
+    sys.write32(reg::kMboxCmd, kCmdStop);
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS)));
+    EXPECT_FALSE(sys.read32(reg::kStatus) & kStatusEnabled);
 }
 
 TEST(NicRings, ImageLargerThanTheInstructionMemoryFailsToLoad) {
