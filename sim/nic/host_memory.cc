@@ -3,6 +3,7 @@
 #include "sim/nic/host_memory.h"
 
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -15,10 +16,12 @@ HostMemory::HostMemory(sc_core::sc_module_name name, uint64_t bytes, sc_core::sc
 }
 
 void HostMemory::check(uint64_t addr, uint64_t n) const {
-    if (addr > mem_.size() || n > mem_.size() - addr)
-        throw std::out_of_range("host memory: access of " + std::to_string(n) + " bytes at 0x" +
-                                std::to_string(addr) + " is outside the " + std::to_string(mem_.size()) +
-                                "-byte memory");
+    if (addr > mem_.size() || n > mem_.size() - addr) {
+        std::ostringstream os;
+        os << "host memory: access of " << n << " bytes at 0x" << std::hex << addr << " is outside the " << std::dec
+           << mem_.size() << "-byte memory";
+        throw std::out_of_range(os.str());
+    }
 }
 
 void HostMemory::write(uint64_t addr, const void* src, uint64_t n) {

@@ -3,6 +3,7 @@
 #include "sim/nic/nic_system.h"
 
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -45,10 +46,12 @@ void NicSystem::mmio(bool write, uint32_t offset, uint8_t* data, uint32_t n) {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     const tlm::tlm_response_status st = root_->access(write, offset, data, n, delay);
     mmio_time_ += delay;
-    if (st != tlm::TLM_OK_RESPONSE)
-        throw std::runtime_error(std::string("nic system: MMIO ") + (write ? "write" : "read") + " of " +
-                                 std::to_string(n) + " bytes at BAR0 offset 0x" + std::to_string(offset) +
-                                 " failed (TLM status " + std::to_string(static_cast<int>(st)) + ")");
+    if (st != tlm::TLM_OK_RESPONSE) {
+        std::ostringstream os;
+        os << "nic system: MMIO " << (write ? "write" : "read") << " of " << n << " bytes at BAR0 offset 0x" << std::hex
+           << offset << std::dec << " failed (TLM status " << static_cast<int>(st) << ")";
+        throw std::runtime_error(os.str());
+    }
 }
 
 uint32_t NicSystem::read32(uint32_t offset) {
