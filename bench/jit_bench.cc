@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // JIT benchmark: nanoseconds per packet of every example IO module on the interpreter, the JIT
-// (as loaded without and with the verifier) and the same logic compiled natively (bench/native),
+// (as loaded without and with the verifier, and with every helper called through the exception
+// guard) and the same logic compiled natively (bench/native),
 // in one run, plus the JIT's compile time and code size; JSON on stdout.
 //
 // Timing: the traffic (256 packets) runs in rounds of 4 batches of 64. Before each batch, 64
@@ -216,6 +217,17 @@ nlohmann::json bench_module(const std::string& name, const std::filesystem::path
         j["jit_compile_us"] = static_cast<double>(best) / 1000.0;
         j["jit_code_bytes"] = jit.code_size();
         j["jit_ns"] = time_per_packet(t, rounds, r, timer_ns, [&](EngineRun::Slot& s) { return jit.run(s.env, md(s), 0); });
+    }
+    // The JIT with every helper called through the exception guard (the direct-call fast path
+    // off): what direct helper calls save.
+    {
+        EngineRun r(obj, name, t);
+        JitEngine::Options go;
+        go.direct_helper_calls = false;
+        JitEngine gjit(go);
+        gjit.load(obj, entry, r.maps, platform);
+        j["jit_guarded_ns"] =
+            time_per_packet(t, rounds, r, timer_ns, [&](EngineRun::Slot& s) { return gjit.run(s.env, md(s), 0); });
     }
     // The JIT with verification at load, as make_engine("jit") loads XDP programs: packet bounds
     // checks the verifier proved redundant are dropped (null when the verifier rejects the program).

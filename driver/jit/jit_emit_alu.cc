@@ -3,6 +3,7 @@
 // (x / 0 = 0, x % 0 = x, INT_MIN / -1 = INT_MIN, x s% -1 = 0, where x86 would trap), negation and
 // byte swaps. Every 32-bit result is zero-extended (writing a 32-bit x86 register does that).
 #include <bit>
+#include <cstdint>
 
 #include "driver/jit/jit_emitter.h"
 
@@ -87,6 +88,8 @@ void ProgramEmitter::emit_mov(const Bin& b) {
         if (!b.is64) v = static_cast<uint32_t>(v);
         if (v == 0)
             a_.xor_(d64.r32(), d64.r32());
+        else if (v > 0 && v <= UINT32_MAX)
+            a_.mov(d64.r32(), v);  // writing the 32-bit register zero-extends: the shortest form
         else
             a_.mov(d64, v);
         return;

@@ -69,10 +69,11 @@ void ProgramEmitter::emit(const asmjit::Label& entry) {
             known_map_.fill(-1);  // another path may arrive here with other register contents
         }
         next_pc_ = insn.pc + static_cast<uint32_t>(slots(insn.ins));
-        // A pair nothing jumps into the middle of may become one x86 instruction.
-        if (i + 1 < insns.size() && !prog_.is_target[insns[i + 1].pc] && emit_pair(insn, insns[i + 1])) {
-            next_pc_ = insns[i + 1].pc + static_cast<uint32_t>(slots(insns[i + 1].ins));
-            ++i;
+        // A short sequence nothing jumps into the middle of may become fewer x86 instructions.
+        if (const size_t n = emit_fused(i); n > 0) {
+            const IrInsn& last = insns[i + n - 1];
+            next_pc_ = last.pc + static_cast<uint32_t>(slots(last.ins));
+            i += n - 1;
             continue;
         }
         emit_insn(insn);
@@ -86,21 +87,103 @@ void ProgramEmitter::emit(const asmjit::Label& entry) {
     }
 }
 
-// dst = src; dst += k (or -= k), 64-bit: lea dst, [src + k]. eBPF has no flags, so dropping the
-// add's flag effects is exact. This is the shape of every packet bounds check compiled by clang
-// (r1 = data; r1 += 14; if r1 > data_end goto ...).
-bool ProgramEmitter::emit_pair(const IrInsn& first, const IrInsn& second) {
+// Fusions of instruction sequences clang emits often. Each is exact: eBPF has no flags, and every
+// register the sequence writes ends with the value the instructions one by one would give it.
+//   rX = rY; rX += K (or -= K), 64-bit        -> lea rX, [rY + K]   (packet bounds checks)
+//   rX = rY; rX += rZ, 64-bit                 -> lea rX, [rY + rZ]
+//   two byte loads of B+o and B+o+1 combined  -> a 16-bit load and the byte load
+//   into a 16-bit value (rA = hi << 8 | lo)      (unaligned 16-bit header fields)
+// Returns how many instructions starting at i it consumed (0: none fused).
+size_t ProgramEmitter::emit_fused(size_t i) {
+    const std::vector<IrInsn>& insns = prog_.ir.insns;
+    auto window = [&](size_t n) {
+        if (i + n > insns.size()) return false;
+        for (size_t k = 1; k < n; ++k)
+            if (prog_.is_target[insns[i + k].pc]) return false;
+        return true;
+    };
+    if (window(4) && emit_byte_pair(i)) return 4;
+    if (window(2) && emit_mov_add(insns[i], insns[i + 1])) return 2;
+    return 0;
+}
+
+bool ProgramEmitter::emit_mov_add(const IrInsn& first, const IrInsn& second) {
     const Bin* mov = std::get_if<Bin>(&first.ins);
     const Bin* add = std::get_if<Bin>(&second.ins);
     if (!mov || !add || mov->op != Bin::Op::Mov || !mov->is64 || !add->is64 || add->dst != mov->dst) return false;
-    if (add->op != Bin::Op::Add && add->op != Bin::Op::Sub) return false;
     const Reg* src = std::get_if<Reg>(&mov->v);
-    const Imm* k = std::get_if<Imm>(&add->v);
-    if (!src || !k) return false;
-    const int64_t disp = add->op == Bin::Op::Add ? k->v : -k->v;
+    if (!src) return false;
+    if (const Reg* other = std::get_if<Reg>(&add->v)) {
+        if (add->op != Bin::Op::Add) return false;
+        // rX = rY; rX += rX doubles rY: [rY + rY] only when other is rX itself.
+        const Reg idx = *other == mov->dst ? *src : *other;
+        a_.lea(gp64(mov->dst), x86::ptr(gp64(*src), gp64(idx)));
+        forget(mov->dst);
+        return true;
+    }
+    if (add->op != Bin::Op::Add && add->op != Bin::Op::Sub) return false;
+    const int64_t k = std::get<Imm>(add->v).v;
+    const int64_t disp = add->op == Bin::Op::Add ? k : -k;
     if (disp < INT32_MIN || disp > INT32_MAX) return false;
     a_.lea(gp64(mov->dst), x86::ptr(gp64(*src), static_cast<int32_t>(disp)));
     forget(mov->dst);
+    return true;
+}
+
+// Two zero-extending byte loads of B+o and B+o+1 combined into rA = byte[o+1] << 8 | byte[o]
+// (rA the register of the high byte, rC of the low byte; the or may be 32- or 64-bit, the shift
+// by 8 too: the value stays below 2^16 either way). Two orders:
+//   rA = byte[B+o+1]; rA <<= 8; rC = byte[B+o]; rA |= rC   (rA must not be B: the second load
+//                                                           uses B)
+//   rC = byte[B+o]; rA = byte[B+o+1]; rA <<= 8; rA |= rC   (rC must not be B)
+// and rA != rC. Emitted as the 16-bit load into rA and the byte load into rC, both read before
+// either register is written (when rA or rC is B, the loads come in the order that keeps B).
+bool ProgramEmitter::emit_byte_pair(size_t i) {
+    const std::vector<IrInsn>& insns = prog_.ir.insns;
+    auto byte_load = [](const IrInsn& x) -> const Load* {
+        const Load* l = std::get_if<Load>(&x.ins);
+        return l && l->width == 1 && !l->sign_ext ? l : nullptr;
+    };
+    auto shl8 = [](const IrInsn& x, Reg r) {
+        const Bin* b = std::get_if<Bin>(&x.ins);
+        const Imm* k = b ? std::get_if<Imm>(&b->v) : nullptr;
+        return b && b->op == Bin::Op::Lsh && b->dst == r && k && k->v == 8;
+    };
+    auto or_reg = [](const IrInsn& x, Reg d, Reg s) {
+        const Bin* b = std::get_if<Bin>(&x.ins);
+        const Reg* r = b ? std::get_if<Reg>(&b->v) : nullptr;
+        return b && b->op == Bin::Op::Or && b->dst == d && r && *r == s;
+    };
+    const Load* hi = nullptr;
+    const Load* lo = nullptr;
+    bool hi_first = false;
+    if (const Load* a = byte_load(insns[i]); a && shl8(insns[i + 1], a->dst)) {
+        hi = a;
+        lo = byte_load(insns[i + 2]);
+        hi_first = true;
+        if (!lo || hi->dst == hi->base) return false;
+    } else if (const Load* c = byte_load(insns[i]); c) {
+        lo = c;
+        hi = byte_load(insns[i + 1]);
+        if (!hi || !shl8(insns[i + 2], hi->dst) || lo->dst == lo->base) return false;
+    } else {
+        return false;
+    }
+    if (hi->base != lo->base || hi->dst == lo->dst || int32_t{hi->off} != int32_t{lo->off} + 1) return false;
+    if (!or_reg(insns[i + 3], hi->dst, lo->dst)) return false;
+    const Reg base = hi->base;
+    const x86::Mem half = x86::ptr(gp64(base), lo->off, 2);
+    const x86::Mem byte = x86::ptr(gp64(base), lo->off, 1);
+    // Write first the register that is not the base (at most one of them is: see above).
+    if (hi->dst == base || (!hi_first && lo->dst != base)) {
+        a_.movzx(gp32(lo->dst), byte);
+        a_.movzx(gp32(hi->dst), half);
+    } else {
+        a_.movzx(gp32(hi->dst), half);
+        a_.movzx(gp32(lo->dst), byte);
+    }
+    forget(hi->dst);
+    forget(lo->dst);
     return true;
 }
 

@@ -70,7 +70,9 @@ private:
     };
 
     void emit_insn(const IrInsn& insn);
-    bool emit_pair(const IrInsn& first, const IrInsn& second);
+    size_t emit_fused(size_t i);
+    bool emit_mov_add(const IrInsn& first, const IrInsn& second);
+    bool emit_byte_pair(size_t i);
     void emit_bin(const Bin& b);
     void emit_mov(const Bin& b);
     void emit_shift(const Bin& b);

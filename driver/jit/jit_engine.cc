@@ -26,18 +26,21 @@ void JitEngine::load(const Object& obj, size_t entry, MapSet& maps, const Platfo
 
 uint64_t JitEngine::run(ExecEnv& env, uint64_t r1, uint64_t r2) {
     if (!compiled_.trampoline) [[unlikely]]
-        throw Error(ErrorKind::Internal, "jit: run() before a successful load()");
+        not_loaded();
     ctx_.env = &env;
     ctx_.pending = &pending_;  // the engine may have moved since load
-    if (!env.xdp) {
-        ctx_.raw_mem = r1;
-        ctx_.raw_len = r2;
-    }
+    // Raw mode's packet window (legacy packet loads read it only when env.xdp is null): stored
+    // unconditionally, cheaper than testing env.xdp.
+    ctx_.raw_mem = r1;
+    ctx_.raw_len = r2;
     const uint64_t r0 = compiled_.trampoline(&ctx_, r1, r2);
     if (ctx_.fault != 0) [[unlikely]]
         raise_fault();
     return r0;
 }
+
+// Out of line, so run() itself needs no stack frame for building the message.
+void JitEngine::not_loaded() { throw Error(ErrorKind::Internal, "jit: run() before a successful load()"); }
 
 // Clears the recorded fault (the next run starts clean) and throws it: a helper's own exception
 // as it was, anything else as Error(Runtime).

@@ -47,7 +47,8 @@ public:
     const std::vector<std::string>& refused() const { return compiled_.refused; }
 
 private:
-    [[noreturn]] void raise_fault();
+    [[noreturn, gnu::noinline, gnu::cold]] void raise_fault();
+    [[noreturn, gnu::noinline, gnu::cold]] static void not_loaded();
 
     Options opts_;
     jit::CompiledObject compiled_;

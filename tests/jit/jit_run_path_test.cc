@@ -2,7 +2,8 @@
 // The JIT's run path: the entry trampoline in each of its shapes (entered by a jump, with and
 // without frame 0, odd and even numbers of saved registers, with bpf-to-bpf calls) keeps rsp
 // 16-byte aligned at helper calls and starts registers at zero; a fault leaves the engine ready
-// for the next run; the mov+add pair fusion is exact and never fuses across a jump target.
+// for the next run; the instruction fusions (mov+add into lea, byte pairs into a 16-bit load)
+// are exact in every register arrangement and never fuse across a jump target.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -168,6 +169,51 @@ TEST(JitRunPath, NoPairIsFusedAcrossAJumpTarget) {
     const Outcome fell = p.check({0});
     EXPECT_EQ(fell.r0, 5u);
     EXPECT_NE(jumped.r0, 5u);
+}
+
+TEST(JitRunPath, MovAddRegisterPairsAreExact) {
+    // rX = rY; rX += rZ with every aliasing among X, Y, Z; the result mixes in the memory bytes so
+    // a wrong operand shows.
+    const char* pre = "ldxb %r3, [%r1]\nldxb %r4, [%r1+1]\n";
+    for (const char* body : {"mov %r0, %r3\nadd %r0, %r4\n", "mov %r0, %r3\nadd %r0, %r0\n",
+                             "mov %r0, %r3\nadd %r0, %r3\n", "mov %r0, %r0\nadd %r0, %r4\n",
+                             "mov %r3, %r3\nadd %r3, %r3\nmov %r0, %r3\n", "mov %r0, %r3\nsub %r0, %r4\n"}) {
+        Pair p(std::string(pre) + body + "exit\n");
+        p.check({7, 100});
+        p.check({250, 3});
+    }
+}
+
+TEST(JitRunPath, BytePairLoadsAreExact) {
+    // Both orders, the or and the shift in 32 and 64 bits, the low byte's register live after
+    // the sequence, and a destination that is the base register.
+    const std::vector<uint8_t> mem = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc};
+    const char* programs[] = {
+        // high byte first
+        "ldxb %r0, [%r1+3]\nlsh %r0, 8\nldxb %r2, [%r1+2]\nor %r0, %r2\nlsh %r2, 32\nor %r0, %r2\nexit\n",
+        "ldxb %r0, [%r1+1]\nlsh32 %r0, 8\nldxb %r2, [%r1]\nor32 %r0, %r2\nexit\n",
+        // low byte first
+        "ldxb %r2, [%r1+4]\nldxb %r0, [%r1+5]\nlsh %r0, 8\nor %r0, %r2\nlsh %r2, 20\nadd %r0, %r2\nexit\n",
+        // the low byte lands in the base register (high first), the high byte in it (low first)
+        "mov %r3, %r1\nldxb %r0, [%r3+1]\nlsh %r0, 8\nldxb %r3, [%r3]\nor %r0, %r3\nlsh %r3, 16\nor %r0, %r3\nexit\n",
+        "mov %r3, %r1\nldxb %r2, [%r3+2]\nldxb %r3, [%r3+3]\nlsh %r3, 8\nor %r3, %r2\nmov %r0, %r3\nexit\n",
+        // not a pair: the high byte's register is the base (its reload would read elsewhere)
+        "mov %r3, %r1\nldxb %r3, [%r3+1]\nlsh %r3, 8\nldxb %r2, [%r1]\nor %r3, %r2\nmov %r0, %r3\nexit\n",
+        // not a pair: offsets not adjacent, shift not 8, sign-extending load
+        "ldxb %r0, [%r1+3]\nlsh %r0, 8\nldxb %r2, [%r1+1]\nor %r0, %r2\nexit\n",
+        "ldxb %r0, [%r1+1]\nlsh %r0, 16\nldxb %r2, [%r1]\nor %r0, %r2\nexit\n",
+        "ldxsb %r0, [%r1+5]\nlsh %r0, 8\nldxb %r2, [%r1+4]\nor %r0, %r2\nexit\n",
+    };
+    for (const char* text : programs) {
+        SCOPED_TRACE(text);
+        Pair p(text);
+        p.check(mem);
+    }
+    // A jump into the middle of the sequence: no fusion, both paths exact.
+    Pair j("ldxb %r2, [%r1]\nmov %r0, 1\njeq %r2, 0x12, mid\nldxb %r0, [%r1+1]\nmid:\nlsh %r0, 8\n"
+           "ldxb %r2, [%r1]\nor %r0, %r2\nexit\n");
+    EXPECT_EQ(j.check(mem).r0, 0x112u);
+    EXPECT_EQ(j.check({0, 0x34}).r0, 0x3400u);
 }
 
 }  // namespace
