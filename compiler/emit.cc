@@ -52,6 +52,14 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
         r.imm = e->value;
         return bits(r);
     }
+    if (auto* j = std::get_if<JmpAddGt>(&o)) {
+        r.opcode = op::kClsJmp | 0xf0 | op::kSrcX;
+        r.dst = j->left.v;
+        r.src = j->right.v;
+        r.off = static_cast<int16_t>(j->target - static_cast<int64_t>(addr) - 1);
+        r.imm = j->k;
+        return bits(r);
+    }
     if (auto* c = std::get_if<CtxRead>(&o)) {
         r.opcode = op::kClsAlu64 | 0xf0;
         r.dst = c->dst.v;
@@ -61,7 +69,8 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
     const Instruction ins = std::visit(
         [](const auto& i) -> Instruction {
             using T = std::decay_t<decltype(i)>;
-            if constexpr (std::is_same_v<T, Alu3> || std::is_same_v<T, ExitImm> || std::is_same_v<T, CtxRead>)
+            if constexpr (std::is_same_v<T, Alu3> || std::is_same_v<T, ExitImm> || std::is_same_v<T, CtxRead> ||
+                          std::is_same_v<T, JmpAddGt>)
                 throw Error(ErrorKind::Internal, "unreachable");
             else
                 return i;
@@ -95,6 +104,7 @@ Image emit_image(const Module& m, unsigned lanes) {
                 if (!bundle.lane[l]) continue;
                 Op op = bundle.lane[l]->op;
                 if (auto* j = std::get_if<Jmp>(&op)) j->target = addr[static_cast<size_t>(j->target)];
+                if (auto* j = std::get_if<JmpAddGt>(&op)) j->target = addr[static_cast<size_t>(j->target)];
                 if (auto* c = std::get_if<CallLocal>(&op)) c->target = addr[static_cast<size_t>(c->target)];
                 if (auto* c = std::get_if<Call>(&op))
                     if (std::find(helpers.begin(), helpers.end(), c->helper) == helpers.end()) helpers.push_back(c->helper);

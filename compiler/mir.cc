@@ -116,11 +116,13 @@ RegMask uses(const Op& op, const Platform& platform) {
                               const int n = verifier::helper_arg_count(platform, i.helper);
                               return static_cast<RegMask>(((1u << (n + 1)) - 1) & ~1u);
                           },
-                          [](const CallLocal&) -> RegMask { return 0x3e; },
+                          // The callee sees the caller's r6..r9 (the register window is copied).
+                          [](const CallLocal&) -> RegMask { return 0x3fe; },
                           [](const Exit&) -> RegMask { return 1; },
                           [](const Alu3& i) -> RegMask { return static_cast<RegMask>(reg_bit(i.a) | value_mask(i.b)); },
                           [](const ExitImm&) -> RegMask { return 0; },
                           [](const CtxRead&) -> RegMask { return 0; },
+                          [](const JmpAddGt& j) -> RegMask { return static_cast<RegMask>(reg_bit(j.left) | reg_bit(j.right)); },
                       },
                       op);
 }
@@ -149,7 +151,8 @@ RegMask clobbers(const Op& op) {
 }
 
 bool is_terminator(const Op& op) {
-    return std::holds_alternative<Jmp>(op) || std::holds_alternative<Exit>(op) || std::holds_alternative<ExitImm>(op);
+    return std::holds_alternative<Jmp>(op) || std::holds_alternative<Exit>(op) || std::holds_alternative<ExitImm>(op) ||
+           std::holds_alternative<JmpAddGt>(op);
 }
 
 bool is_pure(const Op& op) {
@@ -202,6 +205,10 @@ std::string format(const Op& op) {
                               return s + " B" + std::to_string(j.target);
                           },
                           [](const CallLocal& c) { return "call B" + std::to_string(c.target); },
+                          [](const JmpAddGt& j) {
+                              return "if r" + std::to_string(j.left.v) + " + " + std::to_string(j.k) + " > r" +
+                                     std::to_string(j.right.v) + " goto B" + std::to_string(j.target) + "  ; jgt with add";
+                          },
                           [](const Alu3& a) {
                               const char* r = a.is64 ? "r" : "w";
                               return r + std::to_string(a.dst.v) + " = " + r + std::to_string(a.a.v) + " " +

@@ -45,7 +45,18 @@ struct CtxRead {
     bool operator==(const CtxRead&) const = default;
 };
 
-using Op = std::variant<Bin, Un, LoadImm64, Load, Store, Atomic, Jmp, Call, CallLocal, Exit, Alu3, ExitImm, CtxRead>;
+/// if left + k > right (unsigned, 64-bit) goto target: a packet bounds check in one slot (the
+/// `t = p + k; if t > end` pair, the sum made in decode).
+struct JmpAddGt {
+    Reg left;
+    int32_t k;
+    Reg right;
+    int64_t target;
+    bool operator==(const JmpAddGt&) const = default;
+};
+
+using Op = std::variant<Bin, Un, LoadImm64, Load, Store, Atomic, Jmp, Call, CallLocal, Exit, Alu3, ExitImm, CtxRead,
+                        JmpAddGt>;
 
 struct Insn {
     Op op;

@@ -53,9 +53,10 @@ struct HwParams {
     uint64_t map_handle_base = 0xf0000000;        ///< a map reference becomes base + map index
     unsigned map_region_shift = 32;               ///< map i's values live at (i + 1) << shift
     uint32_t max_maps = 64;                       ///< maps the map unit configures
-    bool ext_alu3 = false;                        ///< 3-operand ALU forms
-    bool ext_exit_imm = false;                    ///< exit with an immediate verdict
-    bool ext_ctx_read = false;                    ///< context-register reads in any lane
+    bool ext_alu3 = true;                         ///< 3-operand ALU forms
+    bool ext_exit_imm = true;                     ///< exit with an immediate verdict
+    bool ext_ctx_read = true;                     ///< context-register reads in any lane
+    bool ext_jgt_add = true;                      ///< bounds-check jump: if dst + imm > src
 };
 
 /// Something a platform leaves out, with the reason it gives when a program needs it.

@@ -15,7 +15,11 @@ std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions
     if (name == "interp") return std::make_unique<Interpreter>();
     if (name == "jit") return make_jit_engine(opts.verify_typed);
 #ifdef BPFNIC_HAVE_HW
-    if (name == "hw") return std::make_unique<HwEngine>();
+    if (name == "hw") {
+        HwEngine::Options o;
+        o.lanes = opts.hw_lanes;
+        return std::make_unique<HwEngine>(o);
+    }
 #endif
 #ifdef BPFNIC_HAVE_HW
     const char* known = "interp, jit, hw";

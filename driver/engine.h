@@ -43,6 +43,8 @@ struct EngineOptions {
     /// rejects (the JIT, which does not bounds-check). Off only for tests of raw instruction
     /// semantics; raw conformance programs (ProgType::Unspec) are never verified.
     bool verify_typed = true;
+    /// hw: slots per bundle of the simulated core (a built configuration: 1 and 4 at least).
+    unsigned hw_lanes = 4;
 };
 
 /// "interp", "jit" or "hw"; throws bpfnic::Error (NotFound) for other names.

@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"demo", "run every built-in IO module on generated traffic, cross-checking the engines", cmd_demo},
     {"run", "run a program over a pcap file or generated traffic; summary and JSON report", cmd_run},
     {"verify", "check that a program is safe to run", cmd_verify},
+    {"compile", "compile a program for the bpfnic processor: bundles, static IPC, firmware image", cmd_compile},
     {"disasm", "print a program's instructions", cmd_disasm},
     {"map", "show the maps of a finished run", cmd_map},
     {"regress", "run a regression suite, or one shard of it, writing one JSON Lines record per case", cmd_regress},

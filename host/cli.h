@@ -31,6 +31,7 @@ struct Command {
 int cmd_demo(const std::vector<std::string>& args, Cli& cli);
 int cmd_run(const std::vector<std::string>& args, Cli& cli);
 int cmd_verify(const std::vector<std::string>& args, Cli& cli);
+int cmd_compile(const std::vector<std::string>& args, Cli& cli);
 int cmd_disasm(const std::vector<std::string>& args, Cli& cli);
 int cmd_map(const std::vector<std::string>& args, Cli& cli);
 int cmd_regress(const std::vector<std::string>& args, Cli& cli);

@@ -68,6 +68,7 @@ void print_table(std::ostream& out, const std::vector<std::pair<std::string, Run
     std::vector<std::string> header = {"module", "packets", "aborted", "drop", "pass", "tx", "redirect", "insns",
                                        "insns/pkt", "interp ns/pkt", "jit ns/pkt"};
     if (hw) {
+        header.push_back("bundles");
         header.push_back("cycles/pkt");
         for (double mhz : kReportClocksMhz) header.push_back("Mpps@" + fixed(mhz, mhz == double(int64_t(mhz)) ? 0 : 2));
     }
@@ -84,6 +85,7 @@ void print_table(std::ostream& out, const std::vector<std::pair<std::string, Run
         if (hw) {
             const bool have = r.cycles && *r.cycles && r.packets;
             const double cpp = have ? double(*r.cycles) / double(r.packets) : 0.0;
+            cells.push_back(r.bundles ? num(*r.bundles) : "-");
             cells.push_back(have ? fixed(cpp, 1) : "-");
             for (double mhz : kReportClocksMhz) cells.push_back(have ? fixed(mhz / cpp, 2) : "-");
         }

@@ -147,6 +147,10 @@ void RunSession::add_slot(const std::string& name, const Object& obj, size_t ent
     auto slot = std::make_unique<Slot>(name, make_engine(name), obj);
     load_map_files(slot->maps, opts.map_files);
     slot->engine->load(obj, entry, slot->maps, software_xdp_platform());
+#ifdef BPFNIC_HAVE_HW
+    if (auto* hw = dynamic_cast<HwEngine*>(slot->engine.get()); hw && hw->compiled())
+        report_.bundles = hw->compiled()->bundles;
+#endif
     report_.engines.push_back(name);
     slots_.push_back(std::move(slot));
 }

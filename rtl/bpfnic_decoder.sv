@@ -6,7 +6,11 @@
  * half of an lddw). Lane 0 executes every supported form; the other lanes execute single-cycle
  * ALU operations only (the memory port, branch unit, divider and helper port sit in lane 0), so
  * any other form in those lanes is illegal and traps. Unsupported forms (legacy packet loads,
- * callx, kfunc calls) and bad register numbers are illegal too.
+ * callx, kfunc calls) and bad register numbers are illegal too. The extension forms
+ * (docs/isa-extensions.md) decode onto the same units: a 3-operand ALU form reads its first
+ * operand from the src field's register and its second from imm (a register number with the X
+ * bit), a context read is a move from a context register, an exit with an immediate is an exit
+ * that also moves imm to r0, and jgt-with-add compares dst + imm with src.
  */
 `include "bpfnic_assert.svh"
 
@@ -55,6 +59,47 @@ module bpfnic_decoder #(
     d.wr_reg  = dreg;
     d.illegal = 1'b0;
 
+    if (opc == bpfnic_pkg::OPC_CTX_READ) begin
+      d.alu     = 1'b1;
+      d.ctx_rd  = 1'b1;
+      d.alu_op  = bpfnic_pkg::ALU_MOV;
+      d.src_x   = 1'b1;
+      d.wr      = 1'b1;
+      d.illegal = !dst_wr_ok || sreg != 4'd0 || off != 16'd0 || imm > 32'd5;
+    end else if ((cls == bpfnic_pkg::CLS_ALU || cls == bpfnic_pkg::CLS_ALU64) && hi == bpfnic_pkg::ALU_3OP) begin
+      d.alu     = 1'b1;
+      d.wr      = 1'b1;
+      d.alu_op  = off[3:0];
+      d.off     = 16'd0;
+      d.dst     = sreg;
+      d.rd_dst  = 1'b1;
+      d.src     = imm[3:0];
+      d.rd_src  = opc[3];
+      d.src_x   = opc[3];
+      d.illegal = !dst_wr_ok || !src_ok || off[15:4] != 12'd0 || (opc[3] && imm > 32'd10) ||
+                  !(off[3:0] == bpfnic_pkg::ALU_ADD || off[3:0] == bpfnic_pkg::ALU_SUB ||
+                    off[3:0] == bpfnic_pkg::ALU_MUL || off[3:0] == bpfnic_pkg::ALU_OR ||
+                    off[3:0] == bpfnic_pkg::ALU_AND || off[3:0] == bpfnic_pkg::ALU_LSH ||
+                    off[3:0] == bpfnic_pkg::ALU_RSH || off[3:0] == bpfnic_pkg::ALU_XOR ||
+                    off[3:0] == bpfnic_pkg::ALU_ARSH);
+    end else if (opc == bpfnic_pkg::OPC_EXIT_IMM) begin
+      d.exit_   = 1'b1;
+      d.wr      = 1'b1;
+      d.wr_reg  = 4'd0;
+      d.alu_op  = bpfnic_pkg::ALU_MOV;
+      d.is64    = 1'b1;
+      d.src_x   = 1'b0;
+      d.illegal = !FULL_LANE || dreg != 4'd0 || sreg != 4'd0 || off != 16'd0;
+    end else if (opc == bpfnic_pkg::OPC_JGT_ADD) begin
+      d.jmp     = 1'b1;
+      d.jmp_op  = bpfnic_pkg::JMP_JGT;
+      d.jmp32   = 1'b0;
+      d.add_k   = 1'b1;
+      d.rd_dst  = 1'b1;
+      d.rd_src  = 1'b1;
+      d.src_x   = 1'b1;
+      d.illegal = !FULL_LANE || !dst_ok || !src_ok;
+    end else begin
     unique case (cls)
       bpfnic_pkg::CLS_ALU, bpfnic_pkg::CLS_ALU64: begin
         d.rd_dst = (hi != bpfnic_pkg::ALU_MOV);
@@ -163,6 +208,7 @@ module bpfnic_decoder #(
 
       default: d.illegal = 1'b1;
     endcase
+    end
 
     if (!d.valid) begin
       d         = '0;

@@ -22,6 +22,8 @@ module bpfnic_id_stage #(
   input  logic                                  id_pc_oob_i,
   input  logic [LANES*64-1:0]                   id_bundle_i,
   input  logic [31:0]                           id_imm_hi_i,
+  // Context registers (struct xdp_md) for context reads
+  input  logic [8*bpfnic_pkg::CTX_BYTES-1:0]    ctx_i,
   // Register file (current frame)
   input  logic [11*64-1:0]                      regs_i,
   // Forwarding from execute (results available this cycle)
@@ -63,6 +65,7 @@ module bpfnic_id_stage #(
     ) u_operand (
       .insn_i            (id_bundle_i[l*64 +: 64]),
       .imm_hi_i          (id_imm_hi_i),
+      .ctx_i             (ctx_i),
       .regs_i            (regs_i),
       .ex_we_i           (ex_fwd_we_i),
       .ex_reg_i          (ex_fwd_reg_i),

@@ -4,7 +4,8 @@
 /**
  * Decodes the slot, reads its destination (operand A) and source (operand B: register, sign-
  * extended immediate, or the 64-bit lddw value with the upper half from the next bundle) through
- * forwarding read ports, and flags a load-use hazard on a lane-0 load in execute.
+ * forwarding read ports, and flags a load-use hazard on a lane-0 load in execute. Extension forms:
+ * operand B of a context read is the context register; operand A of jgt-with-add is dst + imm.
  */
 `include "bpfnic_assert.svh"
 
@@ -14,6 +15,7 @@ module bpfnic_operand #(
 ) (
   input  logic [63:0]                      insn_i,
   input  logic [31:0]                      imm_hi_i,
+  input  logic [8*bpfnic_pkg::CTX_BYTES-1:0] ctx_i,   // context registers (CtxRead)
   input  logic [11*64-1:0]                 regs_i,
   input  logic [LANES-1:0]                 ex_we_i,
   input  logic [LANES*4-1:0]               ex_reg_i,
@@ -53,10 +55,25 @@ module bpfnic_operand #(
     .value_o (src_v)
   );
 
+  logic [31:0] ctx_field;
   always_comb begin
-    a_o = dst_v;
+    unique case (d.imm[2:0])
+      3'd0:    ctx_field = ctx_i[0*32 +: 32];
+      3'd1:    ctx_field = ctx_i[1*32 +: 32];
+      3'd2:    ctx_field = ctx_i[2*32 +: 32];
+      3'd3:    ctx_field = ctx_i[3*32 +: 32];
+      3'd4:    ctx_field = ctx_i[4*32 +: 32];
+      3'd5:    ctx_field = ctx_i[5*32 +: 32];
+      default: ctx_field = 32'h0;
+    endcase
+  end
+
+  always_comb begin
+    a_o = d.add_k ? dst_v + {{32{d.imm[31]}}, d.imm} : dst_v;
     if (d.lddw) begin
       b_o = {imm_hi_i, d.imm};
+    end else if (d.ctx_rd) begin
+      b_o = {32'h0, ctx_field};
     end else if (d.src_x || d.load) begin
       b_o = src_v;
     end else begin

@@ -96,6 +96,12 @@ package bpfnic_pkg;
   // ---------------------------------------------------------------------------------------------
   localparam logic [63:0] CTX_BASE   = 64'h0000_0000_0000_1000;  // struct xdp_md, 24 bytes
   localparam int unsigned CTX_BYTES  = 24;
+
+  // Extension opcodes (docs/isa-extensions.md): encodings no RFC 9669 instruction uses.
+  localparam logic [7:0] OPC_CTX_READ = 8'hf7;  // dst = context field imm (0..5)
+  localparam logic [7:0] OPC_EXIT_IMM = 8'he5;  // r0 = sext(imm); exit
+  localparam logic [7:0] OPC_JGT_ADD  = 8'hfd;  // if dst + sext(imm) > src (unsigned) goto +off
+  localparam logic [3:0] ALU_3OP      = 4'he;   // ALU/ALU64 class: dst = src OP (imm | r[imm])
   localparam logic [63:0] STACK_BASE = 64'h0000_0000_0001_0000;  // 8 frames of 512 bytes
   localparam int unsigned FRAME_BYTES = 512;
   localparam int unsigned MAX_FRAMES  = 8;
@@ -151,10 +157,12 @@ package bpfnic_pkg;
     logic        call_helper;
     logic        call_local;
     logic        exit_;
+    logic        ctx_rd;       // extension: operand B is a context register (CtxRead)
+    logic        add_k;        // extension: operand A is dst + sign-extended imm (jgt with add)
   } decoded_t;
 
   // Width of decoded_t, spelled out: Yosys 0.23 has no $bits of a type (checked in bpfnic_decoder).
-  localparam int unsigned DECODED_W = 97;
+  localparam int unsigned DECODED_W = 99;
 
   // ---------------------------------------------------------------------------------------------
   // Functions

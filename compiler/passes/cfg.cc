@@ -22,8 +22,10 @@ void link(Module& m) {
     }
     for (size_t bi = 0; bi < m.blocks.size(); ++bi) {
         Block& b = m.blocks[bi];
-        if (!b.insns.empty())
+        if (!b.insns.empty()) {
             if (auto j = std::get_if<Jmp>(&b.insns.back().op)) b.succs.push_back(static_cast<uint32_t>(j->target));
+            if (auto j = std::get_if<JmpAddGt>(&b.insns.back().op)) b.succs.push_back(static_cast<uint32_t>(j->target));
+        }
         if (b.fallthrough >= 0 && std::find(b.succs.begin(), b.succs.end(), b.fallthrough) == b.succs.end())
             b.succs.push_back(static_cast<uint32_t>(b.fallthrough));
         for (uint32_t s : b.succs) m.blocks[s].preds.push_back(static_cast<uint32_t>(bi));

@@ -33,6 +33,21 @@ bool to_imm(Value& v, const InsnFacts& f, bool only_low32) {
     return true;
 }
 
+Jmp::Cond mirrored(Jmp::Cond c) {
+    using C = Jmp::Cond;
+    switch (c) {
+        case C::Gt: return C::Lt;
+        case C::Ge: return C::Le;
+        case C::Lt: return C::Gt;
+        case C::Le: return C::Ge;
+        case C::Sgt: return C::Slt;
+        case C::Sge: return C::Sle;
+        case C::Slt: return C::Sgt;
+        case C::Sle: return C::Sge;
+        default: return c;  // eq, ne, set: symmetric
+    }
+}
+
 }  // namespace
 
 void const_prop(Module& m, const PassOptions&, PassStats& s) {
@@ -48,6 +63,16 @@ void const_prop(Module& m, const PassOptions&, PassStats& s) {
                 if (!sx) done = to_imm(bin->v, f, !bin->is64);
             } else if (auto* j = std::get_if<Jmp>(&in.op)) {
                 if (j->cond != Jmp::Cond::Always) done = to_imm(j->right, f, j->is32);
+                // `if K op r`: compare the register with the constant, operands mirrored.
+                if (!done && j->cond != Jmp::Cond::Always && std::holds_alternative<Reg>(j->right)) {
+                    Value left = j->left;
+                    if (to_imm(left, f, j->is32)) {
+                        j->left = std::get<Reg>(j->right);
+                        j->right = left;
+                        j->cond = mirrored(j->cond);
+                        done = true;
+                    }
+                }
             } else if (auto* st = std::get_if<Store>(&in.op)) {
                 done = to_imm(st->v, f, st->width <= 4);
             }

@@ -30,10 +30,13 @@ void remove_checks(mir::Module& m, const PassOptions& o, PassStats& s);
 void lower_ctx(mir::Module& m, const PassOptions& o, PassStats& s);
 void const_prop(mir::Module& m, const PassOptions& o, PassStats& s);
 void copy_prop(mir::Module& m, const PassOptions& o, PassStats& s);
+void combine_loads(mir::Module& m, const PassOptions& o, PassStats& s);
 void remove_zeroing(mir::Module& m, const PassOptions& o, PassStats& s);
 void fuse_alu3(mir::Module& m, const PassOptions& o, PassStats& s);
 void fuse_exit(mir::Module& m, const PassOptions& o, PassStats& s);
+void fuse_bounds(mir::Module& m, const PassOptions& o, PassStats& s);
 void dce(mir::Module& m, const PassOptions& o, PassStats& s);
+void hoist(mir::Module& m, const PassOptions& o, PassStats& s);
 void schedule(mir::Module& m, const PassOptions& o, PassStats& s);
 
 }  // namespace bpfnic::passes

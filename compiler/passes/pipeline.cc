@@ -27,10 +27,14 @@ const std::vector<PassEntry>& entries() {
         {{"lower_ctx", "xdp_md loads to context-register reads", true}, passes::lower_ctx},
         {{"const_prop", "known constant register operands to immediates", true}, passes::const_prop},
         {{"copy_prop", "reads of copies to reads of the original", true}, passes::copy_prop},
+        {{"combine_loads", "byte-load pairs forming a halfword to one halfword load", true}, passes::combine_loads},
         {{"remove_zeroing", "zeroing the self-reset already did", true}, passes::remove_zeroing},
         {{"fuse_alu3", "mov + ALU to 3-operand form", true}, passes::fuse_alu3},
         {{"fuse_exit", "r0 = imm + exit to a parametrized exit", true}, passes::fuse_exit},
+        {{"fuse_bounds", "t = p + k; if t > end to one bounds-check jump", true}, passes::fuse_bounds},
         {{"dce", "dead instructions out", true}, passes::dce},
+        {{"hoist", "pure instructions into the predecessor's branch bundle; fall-through blocks merged", true},
+         passes::hoist},
         {{"schedule", "list scheduling into bundles", false}, passes::schedule},
     };
     return e;

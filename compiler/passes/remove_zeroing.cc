@@ -75,7 +75,8 @@ bool step(const Module& m, const Insn& in, Written& w) {
 }  // namespace
 
 void remove_zeroing(Module& m, const PassOptions&, PassStats& s) {
-    if (!m.platform->hw || m.blocks.empty()) return;
+    // Without the verifier's facts nothing proves that no register is read before it is written.
+    if (!m.facts || !m.platform->hw || m.blocks.empty()) return;
     const size_t n = m.blocks.size();
     std::vector<Written> in(n);
     std::vector<bool> seen(n, false);

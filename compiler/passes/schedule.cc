@@ -47,6 +47,9 @@ int dependence(const Op& a, const Op& b, const Platform& p) {
     if (is_mem(a) && is_mem(b) && !(std::holds_alternative<Load>(a) && std::holds_alternative<Load>(b))) lat = 1;
     const bool ctx_a = std::holds_alternative<CtxRead>(a), ctx_b = std::holds_alternative<CtxRead>(b);
     if ((ctx_a && std::holds_alternative<Call>(b)) || (ctx_b && std::holds_alternative<Call>(a))) lat = 1;
+    // A return switches the register window: callee-saved writes go before it, never beside it.
+    const bool ret = std::holds_alternative<Exit>(b) || std::holds_alternative<ExitImm>(b);
+    if (ret && (da & 0x3c0)) lat = 1;
     if (is_terminator(b) && lat < 0) lat = 0;
     return lat;
 }

@@ -103,8 +103,13 @@ void HwEngine::load(const Object& obj, size_t entry, MapSet& maps, const Platfor
         throw Error(ErrorKind::NotFound, "hw: program index " + std::to_string(entry) + " out of range");
     const HelperTable& table = platform.name == conformance_platform().name ? conformance_helper_table()
                                                                             : xdp_helper_table();
-    const auto slots = bundle_program(obj.programs[entry], opts_.lanes, maps, platform, table);
-    dev_->load_program(slots);
+    compiled_.reset();
+    if (opts_.compile && !opts_.cosim) {
+        compiled_ = compile_for_device(obj, entry, platform, opts_.lanes);
+        dev_->load_program(compiled_->image.slots);
+    } else {
+        dev_->load_program(bundle_program(obj.programs[entry], opts_.lanes, maps, platform, table));
+    }
     maps_ = &maps;
     map_mem_.bind(&maps);
     helper_unit_.bind(&platform, &table);
@@ -155,9 +160,18 @@ uint64_t HwEngine::run(ExecEnv& env, uint64_t r1, uint64_t r2) {
     if (res.timed_out) throw Error(ErrorKind::Runtime, "hw: cycle budget exceeded");
     if (cosim_ && !res.trapped && !cosim_->reference_finished())
         throw Error(ErrorKind::Internal, "hw: co-simulation mismatch: the device ended the program, the interpreter did not");
-    if (res.trapped)
-        throw Error(ErrorKind::Runtime, "hw: instruction " + std::to_string(res.trap_pc) + ": " +
-                                            sim::trap_name(res.trap_cause));
+    if (res.trapped) {
+        // Compiled programs trap at a bundle: name the source instruction of its lane-0 slot.
+        std::string where = "instruction " + std::to_string(res.trap_pc);
+        if (compiled_) {
+            const auto& img = compiled_->image;
+            const size_t slot = static_cast<size_t>(res.trap_pc) * img.lanes;
+            const int32_t pc = slot < img.source_pc.size() ? img.source_pc[slot] : -1;
+            where = (pc >= 0 ? "instruction " + std::to_string(pc) + " (bundle " : "bundle ") +
+                    std::to_string(res.trap_pc) + (pc >= 0 ? ")" : "");
+        }
+        throw Error(ErrorKind::Runtime, "hw: " + where + ": " + sim::trap_name(res.trap_cause));
+    }
     if (env.xdp) {
         HwHelperUnit::sync_packet_to_host(*dev_, *env.xdp);
     } else if (r2) {

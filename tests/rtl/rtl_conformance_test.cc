@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The bpf_conformance suite (tests_assembled.jsonl) on the 1- and 4-lane cores with the
-// co-simulation checker on: expected r0 (or an error), and the same outcome as the interpreter.
+// The bpf_conformance suite (tests_assembled.jsonl) on the 1- and 4-lane cores, once one
+// instruction per bundle with the co-simulation checker on and once compiled into VLIW bundles:
+// expected r0 (or an error), and the same outcome as the interpreter.
 // Reports the pass count per configuration. Skipped when the suite is absent. Left out, with the
 // reason printed: callx (no register-indirect call unit in hardware).
 #include <gtest/gtest.h>
@@ -27,13 +28,19 @@ const char* left_out(const std::string& file) {
     return nullptr;
 }
 
-class RtlConformance : public ::testing::TestWithParam<unsigned> {};
+struct Config {
+    unsigned lanes;
+    bool compiled;
+};
 
-TEST_P(RtlConformance, WholeSuiteWithCosim) {
+class RtlConformance : public ::testing::TestWithParam<Config> {};
+
+TEST_P(RtlConformance, WholeSuite) {
     const std::string path = std::string(BPFNIC_CONFORMANCE_DIR) + "/tests_assembled.jsonl";
     std::ifstream in(path);
     if (!in) GTEST_SKIP() << "conformance suite absent: " << path;
-    const unsigned lanes = GetParam();
+    const unsigned lanes = GetParam().lanes;
+    const bool compiled = GetParam().compiled;
     int total = 0, passed = 0, skipped = 0;
     std::string line;
     while (std::getline(in, line)) {
@@ -49,7 +56,7 @@ TEST_P(RtlConformance, WholeSuiteWithCosim) {
         const auto insns = insns_from_bytes(from_hex(j["code"]));
         const auto mem = from_hex(j["mem"]);
         const std::string expected_error = j["expected_error"];
-        const HwOutcome hw = run_program("hw", insns, mem, false, lanes, true);
+        const HwOutcome hw = run_program("hw", insns, mem, false, lanes, !compiled);
         const HwOutcome ref = run_program("interp", insns, mem, false);
         bool ok;
         if (!expected_error.empty()) {
@@ -62,13 +69,17 @@ TEST_P(RtlConformance, WholeSuiteWithCosim) {
                         << " (expected " << std::string(j["expected_r0"]) << expected_error << ")";
         passed += ok;
     }
-    std::cout << "[ rtl      ] conformance on " << lanes << " lane(s), co-simulated: " << passed << " of " << total
+    std::cout << "[ rtl      ] conformance on " << lanes << " lane(s), " << (compiled ? "compiled" : "co-simulated")
+              << ": " << passed << " of " << total
               << " pass, " << skipped << " left out\n";
     EXPECT_EQ(passed + skipped, total);
 }
 
-INSTANTIATE_TEST_SUITE_P(Lanes, RtlConformance, ::testing::Values(1u, 4u),
-                         [](const auto& info) { return "L" + std::to_string(info.param); });
+INSTANTIATE_TEST_SUITE_P(Lanes, RtlConformance,
+                         ::testing::Values(Config{1, false}, Config{4, false}, Config{1, true}, Config{4, true}),
+                         [](const auto& info) {
+                             return (info.param.compiled ? "Compiled" : "Cosim") + std::to_string(info.param.lanes);
+                         });
 
 }  // namespace
 }  // namespace bpfnic::tests

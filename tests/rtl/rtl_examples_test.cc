@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The example IO modules (examples/*.o) on the 4-lane simulated core with the co-simulation
-// checker on: for generated traffic, the same verdicts, output packets, redirect targets and final
-// map contents as the interpreter. Programs the hardware declines at load time (Unsupported, e.g.
-// tail calls) are listed with the reason and not run.
+// The example IO modules (examples/*.o) on the simulated core, for generated traffic: the same
+// verdicts, output packets, redirect targets and final map contents as the interpreter. Once one
+// instruction per bundle with the co-simulation checker on (4 lanes), and once compiled into VLIW
+// bundles for every lane configuration this build has. Programs the hardware declines at load
+// time (Unsupported, e.g. tail calls) are listed with the reason and not run.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "driver/hw/hw_engine.h"
 #include "driver/interp.h"
 #include "driver/traffic/generator.h"
+#include "sim/core_model.h"
 
 namespace bpfnic::tests {
 namespace {
@@ -46,7 +48,25 @@ std::vector<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> dump(Map& m) 
     return out;
 }
 
-TEST(RtlExamples, SameResultsAsTheInterpreterWithCosim) {
+struct Config {
+    unsigned lanes;
+    bool compiled;  // compiled bundles, else one instruction per bundle with cosim
+};
+
+std::vector<Config> configs() {
+    std::vector<Config> out = {{4, false}};
+    for (unsigned l : sim::available_lane_configs()) out.push_back({l, true});
+    return out;
+}
+
+std::string config_name(const ::testing::TestParamInfo<Config>& i) {
+    return (i.param.compiled ? "Compiled" : "Cosim") + std::to_string(i.param.lanes) + "Lanes";
+}
+
+class RtlExamples : public ::testing::TestWithParam<Config> {};
+
+TEST_P(RtlExamples, SameResultsAsTheInterpreter) {
+    const Config cfg = GetParam();
     const auto objects = example_objects();
     if (objects.empty()) GTEST_SKIP() << "no example objects under " << BPFNIC_BINARY_DIR << "/examples";
     TrafficSpec spec;
@@ -68,8 +88,9 @@ TEST(RtlExamples, SameResultsAsTheInterpreterWithCosim) {
             MapSet ref_maps(obj.maps), hw_maps(obj.maps);
             Interpreter interp;
             HwEngine::Options o;
-            o.lanes = 4;
-            o.cosim = true;
+            o.lanes = cfg.lanes;
+            o.cosim = !cfg.compiled;
+            o.compile = cfg.compiled;
             HwEngine hw(o);
             try {
                 interp.load(obj, p, ref_maps, software_xdp_platform());
@@ -115,11 +136,15 @@ TEST(RtlExamples, SameResultsAsTheInterpreterWithCosim) {
             for (size_t m = 0; m < obj.maps.size(); ++m)
                 EXPECT_EQ(dump(hw_maps.at(m)), dump(ref_maps.at(m))) << "map " << obj.maps[m].name;
             std::cout << "[ rtl      ] " << obj.programs[p].name << ": " << kPackets << " packets, "
-                      << (insns / kPackets) << " insns and " << (cycles / kPackets) << " cycles per packet\n";
+                      << (insns / kPackets) << " insns and " << (cycles / kPackets) << " cycles per packet";
+            if (const CompileResult* c = hw.compiled()) std::cout << ", " << c->bundles << " bundles";
+            std::cout << "\n";
         }
     }
     EXPECT_GT(programs_run, 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Hw, RtlExamples, ::testing::ValuesIn(configs()), config_name);
 
 }  // namespace
 }  // namespace bpfnic::tests

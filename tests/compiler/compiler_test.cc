@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+// The compiler on the example IO modules: schedules that respect the processor's rules at every
+// lane count, passes that report what they did, dumps, refusals with their exact reasons, and the
+// firmware image's encoding and validation.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "compiler/emit.h"
+#include "compiler/error.h"
+#include "compiler/loader.h"
+#include "compiler/mir.h"
+#include "compiler/passes/pass.h"
+#include "compiler/passes/pipeline.h"
+#include "compiler/verifier/verifier.h"
+
+namespace bpfnic::tests {
+namespace {
+
+std::string example(const std::string& name) { return std::string(BPFNIC_BINARY_DIR) + "/examples/" + name + ".o"; }
+
+const char* kModules[] = {"xdp1", "xdp2", "xdp_adjust_tail", "router_ipv4", "rxq_info", "tx_ip_tunnel",
+                          "simple_firewall", "katran_lb", "subprog", "globals", "xdp_redirect"};
+
+// Runs the pipeline's passes by hand so the test can look at the scheduled module.
+mir::Module schedule_module(const Object& obj, unsigned lanes, const Facts& facts) {
+    mir::Module m = mir::build_module(obj.programs[0], obj.maps, hardware_platform(), &facts);
+    passes::PassOptions o{lanes};
+    passes::PassStats s;
+    for (auto fn : {passes::cfg, passes::lower_maps, passes::remove_checks, passes::lower_ctx, passes::const_prop,
+                    passes::copy_prop, passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
+                    passes::fuse_exit, passes::fuse_bounds, passes::dce, passes::hoist, passes::schedule})
+        fn(m, o, s);
+    return m;
+}
+
+TEST(Schedule, BundlesFollowTheLaneAndHazardRules) {
+    for (const char* name : kModules) {
+        if (!std::filesystem::exists(example(name))) GTEST_SKIP() << "examples not built";
+        const Object obj = load_object(example(name));
+        const VerifierResult v = verify(obj.programs[0], obj.maps, software_xdp_platform());
+        ASSERT_TRUE(v.ok) << name << ": " << v.error;
+        for (unsigned lanes : {1u, 2u, 4u, 8u}) {
+            SCOPED_TRACE(std::string(name) + " at " + std::to_string(lanes) + " lanes");
+            const mir::Module m = schedule_module(obj, lanes, v.facts);
+            size_t scheduled = 0;
+            for (const mir::Block& b : m.blocks) {
+                for (size_t bi = 0; bi < b.bundles.size(); ++bi) {
+                    const mir::Bundle& bu = b.bundles[bi];
+                    ASSERT_EQ(bu.lane.size(), lanes);
+                    mir::RegMask written = 0;
+                    for (size_t l = 0; l < lanes; ++l) {
+                        if (!bu.lane[l]) continue;
+                        ++scheduled;
+                        const mir::Op& op = bu.lane[l]->op;
+                        if (l > 0) {
+                            EXPECT_FALSE(mir::needs_lane0(op)) << mir::format(op) << " in lane " << l;
+                        }
+                        EXPECT_FALSE(written & mir::defs(op)) << "two writes of one register: " << mir::format(op);
+                        written |= mir::defs(op);
+                        if (mir::is_terminator(op)) {
+                            EXPECT_EQ(bi + 1, b.bundles.size()) << "jump before the block's end";
+                        }
+                    }
+                    if (bu.carry_hi) {
+                        EXPECT_FALSE(bu.lane[0]) << "lane 0 carries an lddw upper half";
+                    }
+                }
+            }
+            EXPECT_EQ(scheduled, mir::count_insns(m)) << "every instruction scheduled exactly once";
+        }
+    }
+}
+
+TEST(Compile, MoreLanesNeverMoreBundles) {
+    for (const char* name : kModules) {
+        if (!std::filesystem::exists(example(name))) GTEST_SKIP() << "examples not built";
+        const Object obj = load_object(example(name));
+        uint32_t prev = UINT32_MAX;
+        for (unsigned lanes : {1u, 2u, 4u, 8u}) {
+            CompileOptions o;
+            o.lanes = lanes;
+            const CompileResult r = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), o);
+            ASSERT_TRUE(r.offloadable) << name << ": " << (r.refusal ? r.refusal->text() : "");
+            EXPECT_LE(r.bundles, prev) << name << " at " << lanes << " lanes";
+            EXPECT_LE(r.insns, r.source_insns) << name;
+            EXPECT_NEAR(r.static_ipc, double(r.insns) / r.bundles, 1e-9);
+            prev = r.bundles;
+        }
+    }
+}
+
+TEST(Compile, PassesReportTheirWorkAndDump) {
+    if (!std::filesystem::exists(example("xdp1"))) GTEST_SKIP() << "examples not built";
+    const Object obj = load_object(example("xdp1"));
+    std::ostringstream dump;
+    CompileOptions o;
+    o.dump_after = "fuse_bounds";
+    o.dump = &dump;
+    const CompileResult r = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), o);
+    ASSERT_TRUE(r.offloadable);
+    std::map<std::string, std::map<std::string, uint64_t>> by_pass;
+    for (const PassReport& p : r.passes) by_pass[p.name] = p.counts;
+    EXPECT_GT(by_pass["lower_ctx"]["context loads lowered to register reads"], 0u);
+    EXPECT_GT(by_pass["fuse_bounds"]["bounds checks fused into one jump"], 0u);
+    EXPECT_GT(by_pass["fuse_exit"]["exits fused with their verdict"], 0u);
+    EXPECT_EQ(by_pass["schedule"]["bundles"], r.bundles);
+    EXPECT_NE(dump.str().find("; after fuse_bounds"), std::string::npos);
+    EXPECT_NE(dump.str().find("jgt with add"), std::string::npos);
+    EXPECT_EQ(dump.str().find("; after dce"), std::string::npos);
+
+    // Disabling a pass changes the result; unknown or mandatory passes are refused.
+    CompileOptions off;
+    off.disable = {"fuse_bounds", "fuse_alu3"};
+    const CompileResult without = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off);
+    EXPECT_GT(without.bundles, r.bundles);
+    CompileOptions bad;
+    bad.disable = {"schedule"};
+    EXPECT_THROW(compile_program(obj.programs[0], obj.maps, software_xdp_platform(), bad), Error);
+    bad.disable = {};
+    bad.dump_after = "nosuchpass";
+    try {
+        compile_program(obj.programs[0], obj.maps, software_xdp_platform(), bad);
+        FAIL() << "accepted an unknown pass";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "compile: --dump-after: no pass named 'nosuchpass'");
+    }
+}
+
+TEST(Compile, RefusesWhatTheHardwareLacksWithTheReason) {
+    if (!std::filesystem::exists(example("tail_call"))) GTEST_SKIP() << "examples not built";
+    const Object obj = load_object(example("tail_call"));
+    const Program* dispatcher = nullptr;
+    for (const Program& p : obj.programs)
+        for (const RawInsn& i : p.insns)
+            if (i.opcode == (op::kClsJmp | op::kCall) && i.src == 0 && i.imm == helper_id::kTailCall) dispatcher = &p;
+    ASSERT_NE(dispatcher, nullptr);
+    const CompileResult r = compile_program(*dispatcher, obj.maps, software_xdp_platform(), {});
+    ASSERT_FALSE(r.offloadable);
+    ASSERT_TRUE(r.refusal);
+    EXPECT_GE(r.refusal->pc, 0);
+    EXPECT_NE(r.refusal->cause.find("prog_array"), std::string::npos) << r.refusal->text();
+    EXPECT_EQ(r.refusal->text().rfind("instruction " + std::to_string(r.refusal->pc) + ": ", 0), 0u);
+
+    // callx: the declared gap's reason.
+    Program p{"callx", "xdp", ProgType::Xdp, {}};
+    RawInsn mov{op::kClsAlu64 | op::kMov | op::kSrcK, 2, 0, 0, 7}, callx{op::kClsJmp | op::kCall | op::kSrcX, 2, 0, 0, 0},
+        exit{op::kClsJmp | op::kExit, 0, 0, 0, 0};
+    p.insns = {mov, callx, exit};
+    const CompileResult c = compile_program(p, {}, software_xdp_platform(), {}, false);
+    ASSERT_TRUE(c.refusal);
+    EXPECT_EQ(c.refusal->text(), "instruction 1: callx (helper call through a register) is not implemented in hardware");
+}
+
+TEST(Image, RoundTripsAndRefusesCorruption) {
+    if (!std::filesystem::exists(example("katran_lb"))) GTEST_SKIP() << "examples not built";
+    const Object obj = load_object(example("katran_lb"));
+    CompileOptions o;
+    o.lanes = 4;
+    const CompileResult r = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), o);
+    ASSERT_TRUE(r.offloadable);
+    const auto bytes = serialize_image(r.image);
+    EXPECT_EQ(parse_image(bytes, "img"), r.image);
+    EXPECT_EQ(r.image.maps.size(), obj.maps.size());
+    EXPECT_EQ(r.image.source_pc.size(), r.image.slots.size());
+
+    auto refused = [&](std::vector<uint8_t> b) -> std::string {
+        try {
+            parse_image(b, "img");
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::BadInput);
+            return e.what();
+        }
+        return "accepted";
+    };
+    auto flipped = bytes;
+    flipped[100] ^= 1;
+    EXPECT_EQ(refused(flipped), "img: checksum mismatch (crc32)");
+    auto magic = bytes;
+    magic[0] = 'X';
+    EXPECT_EQ(refused(magic), "img: not a bpfnic firmware image (bad magic)");
+    auto version = bytes;
+    version[8] = 9;
+    EXPECT_EQ(refused(version), "img: unsupported image version 9 (this build reads version 1)");
+    auto cut = bytes;
+    cut.resize(bytes.size() - 3);
+    EXPECT_EQ(refused(cut), "img: total_size " + std::to_string(bytes.size()) + " does not match the " +
+                                std::to_string(cut.size()) + " bytes read");
+    EXPECT_EQ(refused({}), "img: truncated at field 'magic'");
+    EXPECT_EQ(crc32(std::vector<uint8_t>{'1', '2', '3', '4', '5', '6', '7', '8', '9'}), 0xcbf43926u);
+}
+
+}  // namespace
+}  // namespace bpfnic::tests
