@@ -62,6 +62,12 @@ ObjectUse object_use(const std::vector<std::optional<CheckedProgram>>& checked) 
     auto val = [&](const Value& v) {
         if (const Reg* r = std::get_if<Reg>(&v)) reg(*r);
     };
+    // A helper reads r1..r5 whether or not the program names them (an unverified program may pass
+    // registers it never set: they must be zero, as in the interpreter).
+    auto helper_args = [&] {
+        for (int r = 1; r <= 5; ++r) u.reg[static_cast<size_t>(r)] = true;
+        u.ctx = true;
+    };
     for (const auto& c : checked) {
         if (!c) continue;
         for (const IrInsn& insn : c->ir.insns)
@@ -89,11 +95,13 @@ ObjectUse object_use(const std::vector<std::optional<CheckedProgram>>& checked) 
                         val(i.right);
                     } else if constexpr (std::is_same_v<T, Callx>) {
                         reg(i.reg);
-                        u.ctx = true;
+                        helper_args();
                     } else if constexpr (std::is_same_v<T, CallLocal>) {
                         u.local_calls = u.ctx = true;
-                    } else if constexpr (std::is_same_v<T, Call> || std::is_same_v<T, PacketLoad> ||
-                                         std::is_same_v<T, CallKfunc>) {
+                    } else if constexpr (std::is_same_v<T, Call> || std::is_same_v<T, CallKfunc>) {
+                        helper_args();
+                    } else if constexpr (std::is_same_v<T, PacketLoad>) {
+                        if (i.indirect) reg(i.src);
                         u.ctx = true;
                     }
                 },

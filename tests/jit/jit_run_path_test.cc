@@ -133,6 +133,24 @@ TEST(JitRunPath, RegistersStartAtZeroOnEveryRun) {
     for (int i = 0; i < 3; ++i) EXPECT_EQ(p.check({0}).r0, 0u);
 }
 
+TEST(JitRunPath, HelpersSeeZeroInArgumentRegistersTheProgramNeverSet) {
+    // csum_diff(from = 0, from_size = 0, to = r3, to_size = r4, seed = r5): r3..r5 are never
+    // named, so both engines must pass zero (a stale native register would be read as a pointer
+    // and a size). Raw mode on the XDP platform: r1 and r2 are overwritten first.
+    const Object obj = object_of("mov %r1, 0\nmov %r2, 0\ncall 28\nexit\n");
+    MapSet maps_i, maps_j;
+    Interpreter interp;
+    JitEngine jit;
+    interp.load(obj, 0, maps_i, software_xdp_platform());
+    jit.load(obj, 0, maps_j, software_xdp_platform());
+    for (int i = 0; i < 3; ++i) {
+        const Outcome a = run_raw(interp, {1, 2, 3, 4}), b = run_raw(jit, {1, 2, 3, 4});
+        ASSERT_FALSE(a.failed) << a.message;
+        ASSERT_FALSE(b.failed) << b.message;
+        EXPECT_EQ(a.r0, b.r0);
+    }
+}
+
 TEST(JitRunPath, AFaultLeavesTheEngineReadyForTheNextRun) {
     // Memory byte 0 non-zero: callx of an id that names no helper (a fault); zero: r0 = 7.
     Pair p("ldxb %r2, [%r1]\njeq %r2, 0, ok\ncallx %r2\nok:\nmov %r0, 7\nexit\n");
