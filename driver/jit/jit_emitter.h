@@ -73,6 +73,7 @@ private:
     size_t emit_fused(size_t i);
     bool emit_mov_add(const IrInsn& first, const IrInsn& second);
     bool emit_byte_pair(size_t i);
+    size_t emit_byte_copy(size_t i);
     void emit_bin(const Bin& b);
     void emit_mov(const Bin& b);
     void emit_shift(const Bin& b);

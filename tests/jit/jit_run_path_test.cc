@@ -234,5 +234,46 @@ TEST(JitRunPath, BytePairLoadsAreExact) {
     EXPECT_EQ(j.check({0, 0x34}).r0, 0x3400u);
 }
 
+TEST(JitRunPath, ByteCopyRunsAreExact) {
+    // Byte copies through one register, as clang lowers an unaligned memcpy (here the MAC swap's
+    // copy of bytes 0..5 to 6..11, in its order), followed by reads of every byte and of the
+    // temporary; then runs the fusion must refuse: overlapping ranges, a gap, a repeated offset,
+    // a change of temporary or distance, a jump into the run.
+    std::vector<uint8_t> mem(32);
+    for (size_t i = 0; i < mem.size(); ++i) mem[i] = static_cast<uint8_t>(0x11 * (i + 1));
+    auto copy = [](const std::vector<std::pair<int, int>>& moves, const char* tmp = "%r3") {
+        std::string t;
+        for (auto [from, to] : moves)
+            t += std::string("ldxb ") + tmp + ", [%r1+" + std::to_string(from) + "]\nstxb [%r1+" + std::to_string(to) +
+                 "], " + tmp + "\n";
+        return t;
+    };
+    // r0 = a checksum of bytes 0..15 and the temporary.
+    const std::string sum =
+        "mov %r0, %r3\nldxdw %r4, [%r1]\nxor %r0, %r4\nldxdw %r4, [%r1+8]\nlsh %r4, 1\nxor %r0, %r4\nexit\n";
+    const std::vector<std::string> programs = {
+        copy({{2, 8}, {3, 9}, {0, 6}, {1, 7}, {4, 10}, {5, 11}}) + sum,
+        copy({{0, 8}, {1, 9}, {2, 10}, {3, 11}, {4, 12}, {5, 13}, {6, 14}}) + sum,  // 4 + 2 + 1
+        copy({{8, 0}, {9, 1}, {10, 2}, {11, 3}}) + sum,                             // backwards
+        copy({{0, 2}, {1, 3}, {2, 4}, {3, 5}}) + sum,                               // overlapping
+        copy({{0, 8}, {1, 9}, {3, 11}, {4, 12}}) + sum,                             // a gap
+        copy({{0, 8}, {1, 9}, {1, 9}, {2, 10}}) + sum,                              // repeated
+        copy({{0, 8}, {1, 9}}) + copy({{2, 10}, {3, 11}}, "%r5") + sum,             // two temporaries
+        copy({{0, 8}, {1, 9}, {2, 11}, {3, 12}}) + sum,                             // two distances
+    };
+    for (const std::string& text : programs) {
+        SCOPED_TRACE(text);
+        Pair p(text);
+        p.check(mem);
+    }
+    // A jump into the middle of a run: both paths exact.
+    Pair j("ldxb %r5, [%r1+20]\nmov %r3, 0\njeq %r5, 0, mid\n" + copy({{0, 8}, {1, 9}}) + "mid:\n" +
+           copy({{2, 10}, {3, 11}, {4, 12}, {5, 13}}) + sum);
+    j.check(mem);
+    std::vector<uint8_t> zero20 = mem;
+    zero20[20] = 0;
+    j.check(zero20);
+}
+
 }  // namespace
 }  // namespace bpfnic
