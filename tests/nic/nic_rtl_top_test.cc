@@ -2,7 +2,8 @@
 // bpfnic_nic_top (1 lane) under Verilator, assertions on: identification and run-control registers
 // over AXI4-Lite, a program written into instruction memory through the control-port window,
 // frames streamed in over AXI4-Stream and out again by verdict (with back-pressure on the output),
-// a program that edits the frame, drops, and the sequencer's and the core's counters.
+// a program that edits the frame, drops, a helper call served by the shell (with its control-port
+// access), and the sequencer's and the core's counters.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -279,6 +280,48 @@ TEST(NicRtlTop, DisabledNicHoldsTheStream) {
     ASSERT_EQ(t.out.size(), 1u);
     EXPECT_EQ(t.out[0].bytes, f);
     EXPECT_EQ(t.out[0].verdict, 2u);
+}
+
+TEST(NicRtlTop, HelperUnitReachesMemoryDuringACall) {
+    NicTop t;
+    // r0 = helper 5 (ktime_get_ns); return r0. The shell's helper unit answers 3 (XDP_TX).
+    t.load({insn(0x85, 0, 0, 0, 5), insn(0x95, 0, 0, 0, 0)});
+    t.write(kRegCtrl, 1);
+    const std::vector<uint8_t> f = frame(32);
+    t.send(f, 1);
+    Vbpfnic_nic_top& m = t.model();
+    int calls = 0;
+    uint64_t seen = 0;
+    for (int i = 0; i < 1000 && (calls == 0 || m.busy_o); ++i) {
+        if (m.helper_req_o && calls == 0) {
+            EXPECT_EQ(m.helper_id_o, 5u);
+            // The helper unit reads the frame through its control-port access (data at 0x100100).
+            m.hctl_req_i = 1;
+            m.hctl_we_i = 0;
+            m.hctl_addr_i = 0x100100;
+            m.hctl_width_i = 3;
+            t.tick();
+            m.hctl_req_i = 0;
+            t.tick();
+            seen = m.hctl_rdata_o;
+            m.helper_rvalid_i = 1;
+            m.helper_r0_i = 3;
+            t.tick();
+            m.helper_rvalid_i = 0;
+            ++calls;
+            continue;
+        }
+        t.tick();
+    }
+    t.drain();
+    EXPECT_EQ(calls, 1);
+    uint64_t want = 0;
+    for (int k = 0; k < 8; ++k) want |= uint64_t{f[k]} << (8 * k);
+    EXPECT_EQ(seen, want);
+    ASSERT_EQ(t.out.size(), 1u);
+    EXPECT_EQ(t.out[0].bytes, f);
+    EXPECT_EQ(t.out[0].verdict, 3u);
+    EXPECT_EQ(t.out[0].port, 1u);
 }
 
 }  // namespace
