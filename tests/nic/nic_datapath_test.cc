@@ -279,6 +279,42 @@ TEST(NicDecoupling, RunTimeoutAbortsTheFrameAndTheNextOneRuns) {
     sys.write32(reg::kCtrl, 0);
 }
 
+TEST(NicRedirect, RedirectedFramesLeaveOnTheResolvedPort) {
+    const std::string path = example_object("xdp_redirect");
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not built";
+    const Object obj = load_object(path);
+    MapSet ref_maps(obj.maps), maps(obj.maps);
+    NicTestEnv& env = NicTestEnv::get();
+    NicSystem& sys = env.sys();
+    env.reset(maps);
+    ASSERT_TRUE(env.load(obj, 0, maps) & kStatusLoaded);
+    // The interpreter: XDP_REDIRECT to ifindex 2, which is port 1 here (IFINDEX_BASE 1).
+    Interpreter interp;
+    interp.load(obj, 0, ref_maps, software_xdp_platform());
+    TrafficSpec spec;
+    spec.count = 3;
+    const TrafficGenerator gen(spec);
+    XdpBuff b;
+    b.reset(gen.packet(0).bytes, 1, 0);
+    ExecEnv e;
+    e.maps = &ref_maps;
+    e.xdp = &b;
+    ASSERT_EQ(interp.run(e, reinterpret_cast<uint64_t>(b.md()), 0), 4u);
+    ASSERT_EQ(e.redirect.kind, RedirectTarget::Kind::Ifindex);
+    ASSERT_EQ(e.redirect.ifindex, 2u);
+
+    sys.write32(reg::kCtrl, kCtrlEnable);
+    for (uint64_t i = 0; i < 3; ++i) sys.inject(0, gen.packet(i).bytes);
+    ASSERT_TRUE(sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS)));
+    const auto out = sys.take_tx(1);
+    EXPECT_TRUE(sys.take_tx(0).empty());
+    ASSERT_EQ(out.size(), 3u);
+    for (uint64_t i = 0; i < 3; ++i) EXPECT_EQ(out[i].bytes, gen.packet(i).bytes);
+    EXPECT_EQ(env.nic_counter(kCntRedirect), 3u);
+    EXPECT_EQ(env.nic_counter(kCntWireTxFrames), 3u);
+    sys.write32(reg::kCtrl, 0);
+}
+
 TEST(NicMailbox, LoadImageAndStartThenFramesFlow) {
     const std::string path = example_object("xdp_pass");
     if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is not built";

@@ -33,6 +33,12 @@ NicTestEnv::NicTestEnv() : sys_(system_config(), map_mem_, helpers_) {
     xdp_.reset(blank);
     env_.xdp = &xdp_;
     helpers_.set_env(&env_);
+    // XDP_REDIRECT to an ifindex leaves on port ifindex - IFINDEX_BASE (1); anything else is dropped.
+    sys_.nic().set_redirect_resolver([this] {
+        const RedirectTarget r = env_.redirect;
+        env_.redirect = {};
+        return r.kind == RedirectTarget::Kind::Ifindex ? static_cast<int>(r.ifindex) - 1 : -1;
+    });
 }
 
 void NicTestEnv::reset(MapSet& maps) {
