@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Internal to the JIT: the per-program code emitter. One ProgramEmitter turns one checked,
 // decoded program into x86-64 at the assembler's cursor. Its methods are split by instruction
-// family over jit_emit_alu.cc, jit_emit_mem.cc and jit_emit_flow.cc.
+// family over jit_emit_alu.cc, jit_emit_mem.cc and jit_emit_flow.cc, and the fusions of short
+// sequences live in jit_emit_fuse.cc.
 #pragma once
 
 #include <asmjit/x86.h>
