@@ -166,6 +166,10 @@ int main(int argc, char** argv) {
     nic::NicSystemConfig cfg;
     cfg.nic.lanes = kLanes;
     nic::NicSystem sys(cfg, nic_map_mem, nic_helpers);
+    sys.nic().set_frame_start_hook([&](const nic::Frame& f, uint32_t ingress_ifindex) {
+        xdp.reset(f.bytes, ingress_ifindex, 0);
+        env.reset_outputs();
+    });
 
     nlohmann::json out;
     out["lanes"] = kLanes;

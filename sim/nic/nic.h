@@ -68,6 +68,10 @@ public:
     /// Where XDP_REDIRECT sends a frame: a port index, or a negative value to drop it. Without a
     /// resolver redirected frames are dropped (and counted as redirects).
     void set_redirect_resolver(std::function<int()> r) { redirect_resolver_ = std::move(r); }
+    /// Called for every frame once it is in the packet buffer, before the program runs: helper
+    /// unit models that keep a host-side copy of the frame (for helpers that take the context)
+    /// start it from here (the frame, its ingress_ifindex).
+    void set_frame_start_hook(std::function<void(const Frame&, uint32_t)> h) { frame_start_hook_ = std::move(h); }
 
     /// Nothing left to do: no frame waiting, no packet in the core, no pending load, reset or
     /// mailbox command, and the TX ring drained.
@@ -109,6 +113,7 @@ private:
     CoreRunner runner_;
     MailboxHandler* mbox_handler_ = nullptr;
     std::function<int()> redirect_resolver_;
+    std::function<void(const Frame&, uint32_t)> frame_start_hook_;
     tlm_utils::tlm_quantumkeeper qk_;     // the core thread's local time
 
     // Registers.

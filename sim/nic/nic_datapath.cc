@@ -105,6 +105,7 @@ void Nic::process_frame(Frame f) {
     dev_->write_u32(addr::kCtxBase + 12, ifindex_base_ + f.port);
     dev_->write_u32(addr::kCtxBase + 16, 0);
     dev_->write_u32(addr::kCtxBase + 20, 0);
+    if (frame_start_hook_) frame_start_hook_(f, ifindex_base_ + f.port);
 
     runner_.start(entry_pc_, addr::kCtxBase, 0, run_timeout_);
     uint64_t counted = c0;

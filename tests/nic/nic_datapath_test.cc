@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Frames through the card: example XDP programs (xdp_drop, xdp2, xdp1, xdp_pass, xdp_tx) loaded by DMA, frames
+// Frames through the card: example XDP programs (xdp_drop, xdp2, xdp1, xdp_pass, xdp_tx,
+// xdp_adjust_tail) loaded by DMA, frames
 // injected on an Ethernet port, run on the core, delivered by DMA into the RX ring (XDP_PASS) or
 // sent back out of the port (XDP_TX), compared with the interpreter's verdicts, bytes, map
 // contents and counters; the TX ring; a full RX ring; temporal decoupling against SystemC time.
@@ -138,7 +139,7 @@ TEST_P(NicDatapath, ExampleGivesTheInterpretersVerdictsBytesMapsAndCounters) {
     sys.write32(reg::kCtrl, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, NicDatapath, ::testing::Values("xdp_drop", "xdp2", "xdp1", "xdp_pass", "xdp_tx"));
+INSTANTIATE_TEST_SUITE_P(Examples, NicDatapath, ::testing::Values("xdp_drop", "xdp2", "xdp1", "xdp_pass", "xdp_tx", "xdp_adjust_tail"));
 
 TEST(NicRings, FullRxRingDropsAndCounts) {
     const std::string path = example_object("xdp_pass");

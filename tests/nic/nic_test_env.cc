@@ -33,10 +33,15 @@ NicTestEnv::NicTestEnv() : sys_(system_config(), map_mem_, helpers_) {
     xdp_.reset(blank);
     env_.xdp = &xdp_;
     helpers_.set_env(&env_);
+    // The helper unit's host copy of the frame (for helpers that take the context) starts from
+    // each frame as the card received it, as the hw engine's does from each packet.
+    sys_.nic().set_frame_start_hook([this](const nic::Frame& f, uint32_t ingress_ifindex) {
+        xdp_.reset(f.bytes, ingress_ifindex, 0);
+        env_.reset_outputs();
+    });
     // XDP_REDIRECT to an ifindex leaves on port ifindex - IFINDEX_BASE (1); anything else is dropped.
     sys_.nic().set_redirect_resolver([this] {
         const RedirectTarget r = env_.redirect;
-        env_.redirect = {};
         return r.kind == RedirectTarget::Kind::Ifindex ? static_cast<int>(r.ifindex) - 1 : -1;
     });
 }
