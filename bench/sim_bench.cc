@@ -75,6 +75,8 @@ Rate run_core(sim::Device& dev, const std::vector<uint64_t>& slots, MapSet& maps
     const double cpu0 = cpu_seconds();
     for (uint64_t i = 0; i < gen.count(); ++i) {
         const auto pkt = gen.packet(i).bytes;
+        xdp.reset(pkt, 1, 0);  // the helper unit's host copy of the frame, as the NIC's hook does
+        env.reset_outputs();
         const uint32_t data = static_cast<uint32_t>(A::kPktBase + nic::Nic::kHeadroom);
         dev.write_mem(data, pkt);
         dev.write_u32(A::kCtxBase + 0, data);
@@ -148,7 +150,7 @@ int main(int argc, char** argv) {
     }
     std::vector<std::string> names;
     for (int i = 2; i < argc; ++i) names.emplace_back(argv[i]);
-    if (names.empty()) names = {"xdp_drop", "xdp_pass", "xdp2", "xdp1", "xdp_tx"};
+    if (names.empty()) names = {"xdp_drop", "xdp_pass", "xdp2", "xdp1", "xdp_tx", "xdp_adjust_tail"};
 
     TrafficSpec spec;
     spec.count = packets;
