@@ -47,11 +47,19 @@ void Device::tick() {
     }
 }
 
-void Device::ctl_access(bool we, uint64_t addr, unsigned width_log2, uint64_t wdata) {
+void Device::ctl_issue(bool we, uint64_t addr, unsigned width_log2, uint64_t wdata) {
     model_->set_ctl(true, we, static_cast<uint32_t>(addr), width_log2, wdata);
     tick();
+}
+
+void Device::ctl_release() {
     model_->set_ctl(false, false, 0, 0, 0);
     model_->eval();
+}
+
+void Device::ctl_access(bool we, uint64_t addr, unsigned width_log2, uint64_t wdata) {
+    ctl_issue(we, addr, width_log2, wdata);
+    ctl_release();
 }
 
 void Device::load_program(std::span<const uint64_t> slots) {
@@ -59,10 +67,12 @@ void Device::load_program(std::span<const uint64_t> slots) {
     if (slots.size() % n) throw std::invalid_argument("program slots are not a whole number of bundles");
     if (model_->busy()) throw std::logic_error("program load while the core runs");
     bundles_ = static_cast<uint32_t>(slots.size() / n);
+    // Back-to-back accesses: the request stays up between them (no clock edge sees it drop).
     for (size_t i = 0; i < slots.size(); ++i) {
         const uint64_t b = i / n, l = i % n;
-        ctl_access(true, addr::kImemBase + b * 64 + l * 8, 3, slots[i]);
+        ctl_issue(true, addr::kImemBase + b * 64 + l * 8, 3, slots[i]);
     }
+    ctl_release();
     model_->set_prog_len(bundles_);
     model_->eval();
 }
@@ -74,18 +84,20 @@ void Device::write_mem(uint64_t addr, std::span<const uint8_t> bytes) {
         const unsigned w = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
         uint64_t v = 0;
         for (unsigned k = 0; k < (1u << w); ++k) v |= uint64_t{bytes[i + k]} << (8 * k);
-        ctl_access(true, addr + i, w, v);
+        ctl_issue(true, addr + i, w, v);
         i += 1u << w;
     }
+    if (!bytes.empty()) ctl_release();
 }
 
 std::vector<uint8_t> Device::read_mem(uint64_t addr, size_t n) {
     std::vector<uint8_t> out(n);
     for (size_t i = 0; i < n; i += 8) {
-        ctl_access(false, addr + i, 3, 0);
+        ctl_issue(false, addr + i, 3, 0);
         const uint64_t v = model_->ctl_rdata();
         for (size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<uint8_t>(v >> (8 * k));
     }
+    if (n) ctl_release();
     return out;
 }
 

@@ -62,6 +62,8 @@ public:
 private:
     void tick();  // one cycle plus the retire dispatch
     void ctl_access(bool we, uint64_t addr, unsigned width_log2, uint64_t wdata);
+    void ctl_issue(bool we, uint64_t addr, unsigned width_log2, uint64_t wdata);  // request, one clock
+    void ctl_release();                                                           // request down
 
     std::unique_ptr<CoreModel> model_;
     std::unique_ptr<SimCtrl> ctrl_;
