@@ -320,6 +320,7 @@ CompiledObject compile_object(const Object& obj, size_t entry, MapSet& maps, con
     a.align(asmjit::AlignMode::kCode, 16);
     a.bind(trampoline);
     emit_trampoline(a, sh, platform.max_call_depth, bodies[entry], use, needs_abort);
+    out.may_fault = needs_abort;
     a.bind(end);
     if (eh.failed()) throw Error(ErrorKind::Internal, eh.describe(obj));
 

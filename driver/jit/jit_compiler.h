@@ -50,6 +50,9 @@ struct CompiledObject {
     TrampolineFn trampoline = nullptr;
     std::unique_ptr<JitTables> tables;  ///< read by the code through baked-in addresses
     std::vector<std::string> refused;   ///< per program: why it was not compiled ("" if it was)
+    /// Can a run record a fault? Only code that may jump to the abort stub can (guarded helper
+    /// calls, callx, bpf-to-bpf calls, tail calls); a run of other code needs no check after it.
+    bool may_fault = true;
 };
 
 /// Compiles obj.programs[entry] and every other program (tail-call targets). Throws bpfnic::Error
