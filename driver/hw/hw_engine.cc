@@ -104,6 +104,10 @@ void HwEngine::load(const Object& obj, size_t entry, MapSet& maps, const Platfor
     const HelperTable& table = platform.name == conformance_platform().name ? conformance_helper_table()
                                                                             : xdp_helper_table();
     compiled_.reset();
+    // Malformed programs are refused as BadInput on both paths (the compiler assumes valid input).
+    const auto errors = validate(obj.programs[entry].insns);
+    if (!errors.empty())
+        throw Error(ErrorKind::BadInput, "hw: " + obj.programs[entry].name + ": " + errors.front());
     if (opts_.compile && !opts_.cosim) {
         compiled_ = compile_for_device(obj, entry, platform, opts_.lanes);
         dev_->load_program(compiled_->image.slots);
