@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // JIT benchmark: nanoseconds per packet of every example IO module on the interpreter, the JIT
 // (as loaded without and with the verifier, and with every helper called through the exception
-// guard) and the same logic compiled natively (bench/native),
-// in one run, plus the JIT's compile time and code size; JSON on stdout.
+// guard) and the same logic compiled natively (bench/native), in one run, plus the JIT's compile
+// time and code size; JSON on stdout. docs/jit.md discusses the figures.
 //
 // Timing: the traffic (256 packets) runs in rounds of 4 batches of 64. Before each batch, 64
 // packet slots (an XdpBuff and an ExecEnv each) are loaded with the batch's packets, outside the
