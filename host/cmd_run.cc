@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // bpfnic run: one program over a pcap file or generated traffic, with a summary or JSON report.
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -19,7 +20,8 @@ int cmd_run(const std::vector<std::string>& args, Cli& cli) {
         ("help,h", "show this help")
         ("out", po::value<std::string>(), "write the PASS and TX packets, as the program left them, to this pcap file")
         ("report", po::value<std::string>(), "write the JSON report to this file")
-        ("json,j", po::bool_switch(), "print the JSON report on stdout instead of the summary");
+        ("json,j", po::bool_switch(), "print the JSON report on stdout instead of the summary")
+        ("trace", po::value<std::string>(), "hw: write an FST waveform of the whole run to this file (gtkwave); slow");
     add_run_options(desc, "map");
     const auto vm = parse_args(args, desc, {"object"});
     if (vm.count("help")) {
@@ -30,7 +32,12 @@ int cmd_run(const std::vector<std::string>& args, Cli& cli) {
                    "  bpfnic run build/examples/router_ipv4.o --map routes=routes.json -j\n");
         return exit_code::kOk;
     }
-    const RunArgs ra = run_args_from(vm, "map");
+    RunArgs ra = run_args_from(vm, "map");
+    if (vm.count("trace")) {
+        ra.trace = vm["trace"].as<std::string>();
+        // Simulated cores keep trace bookkeeping (slower) only when built with this set.
+        setenv("BPFNIC_SIM_TRACE", "1", 1);
+    }
     if (ra.object.empty()) throw Error(ErrorKind::BadInput, "run: no object file given (see 'bpfnic run --help')");
     const RunReport r = execute_run(ra, cli);
     const nlohmann::json j = to_json(r);

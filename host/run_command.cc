@@ -46,6 +46,7 @@ RunReport execute_run(const RunArgs& args, Cli& cli) {
     SessionOptions so;
     so.engine = args.engine;
     so.repeat = args.repeat;
+    if (args.trace) so.trace_path = *args.trace;
     for (const auto& m : args.map_inits) {
         const size_t eq = m.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())

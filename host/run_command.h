@@ -23,6 +23,7 @@ struct RunArgs {
     std::vector<std::string> map_inits;  ///< NAME=FILE
     bool verify = true;                  ///< run the verifier first (--no-verify: off)
     bool no_packets = false;             ///< load only: maps as loaded (and filled from map_inits)
+    std::optional<std::string> trace;    ///< hw: FST waveform file
 };
 
 /// Adds --prog, --engine, --pcap, --gen, --repeat and the NAME=FILE map option (init_option

@@ -134,6 +134,9 @@ RunSession::RunSession(const Object& obj, size_t entry, const SessionOptions& op
     } else {
         check_engine_name(opts.engine);
     }
+    if (!opts.trace_path.empty() && !report_.offloaded)
+        throw Error(ErrorKind::BadInput, "--trace needs the hardware engine (--engine hw or xcheck) running the program" +
+                                             (report_.fallback_reason ? ": " + *report_.fallback_reason : std::string()));
 }
 
 void RunSession::check_engine_name(const std::string& name) {
@@ -148,8 +151,11 @@ void RunSession::add_slot(const std::string& name, const Object& obj, size_t ent
     load_map_files(slot->maps, opts.map_files);
     slot->engine->load(obj, entry, slot->maps, software_xdp_platform());
 #ifdef BPFNIC_HAVE_HW
-    if (auto* hw = dynamic_cast<HwEngine*>(slot->engine.get()); hw && hw->compiled())
-        report_.bundles = hw->compiled()->bundles;
+    if (auto* hw = dynamic_cast<HwEngine*>(slot->engine.get())) {
+        if (hw->compiled()) report_.bundles = hw->compiled()->bundles;
+        if (!opts.trace_path.empty() && !hw->device().ctrl().trace_on(opts.trace_path))
+            throw Error(ErrorKind::BadInput, "--trace " + opts.trace_path + ": cannot write the waveform");
+    }
 #endif
     report_.engines.push_back(name);
     slots_.push_back(std::move(slot));

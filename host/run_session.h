@@ -28,6 +28,9 @@ struct SessionOptions {
     /// Initial map contents: map name and JSON file (a report's map object or an entries array).
     std::vector<std::pair<std::string, std::string>> map_files;
     size_t max_mismatch_details = 10;
+    /// hw: an FST waveform of the run goes here (empty: none). BadInput when the hardware engine
+    /// does not run the program or the build has no waveform support.
+    std::string trace_path;
 };
 
 class RunSession {

@@ -25,7 +25,7 @@ TEST(CliErrors, NoArgumentsPrintsUsage) {
 }
 
 TEST(CliErrors, UnknownSubcommand) {
-    expect_failure({"frobnicate"}, 2, "bpfnic: error: unknown subcommand 'frobnicate' (known: demo, run, verify, disasm, map)\n");
+    expect_failure({"frobnicate"}, 2, "bpfnic: error: unknown subcommand 'frobnicate' (known: demo, run, verify, compile, disasm, map, regress, merge)\n");
 }
 
 TEST(CliErrors, MissingObjectFile) {

@@ -52,11 +52,11 @@ void run_sample(Mode mode, unsigned lanes, uint64_t first_seed, uint64_t count) 
 }
 
 TEST(RtlCompiledDifferential, RawModeEveryLaneConfig) {
-    for (unsigned lanes : sim::available_lane_configs()) run_sample(Mode::Raw, lanes, 5000, 60);
+    for (unsigned lanes : sim::available_lane_configs()) run_sample(Mode::Raw, lanes, 5000, 250);
 }
 
 TEST(RtlCompiledDifferential, XdpModeEveryLaneConfig) {
-    for (unsigned lanes : sim::available_lane_configs()) run_sample(Mode::Xdp, lanes, 6000, 60);
+    for (unsigned lanes : sim::available_lane_configs()) run_sample(Mode::Xdp, lanes, 6000, 250);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@
 namespace bpfnic::tests {
 namespace {
 
-constexpr uint64_t kPackets = 12;
+constexpr uint64_t kPackets = 48;
 
 std::vector<std::string> example_objects() {
     std::vector<std::string> out;
