@@ -34,7 +34,11 @@ enum bpfnic_offload {
 
 /// Options structs begin with their size, as libbpf's do: fill with the *_OPTS() macro.
 #define BPFNIC_OPTS_INIT(TYPE) \
-    TYPE { sizeof(TYPE) }
+    ([] {                      \
+        TYPE o_{};             \
+        o_.sz = sizeof(TYPE);  \
+        return o_;             \
+    }())
 
 struct bpfnic_dev_opts {
     size_t sz;
@@ -162,7 +166,10 @@ bool bpfnic_prog__offloaded(const bpfnic_prog* prog);
 const char* bpfnic_prog__fallback_reason(const bpfnic_prog* prog);
 /// The instruction the refusal names (-1 for whole-program causes or when offloaded).
 int64_t bpfnic_prog__fallback_insn(const bpfnic_prog* prog);
-/// Bundles and lanes of the compiled program (0 when not compiled).
+/// Where the program runs: "hw" (the card), "jit", or "interp" (programs the JIT cannot take, such
+/// as callx ones, which it runs only verified).
+const char* bpfnic_prog__engine(const bpfnic_prog* prog);
+/// Bundles of the compiled program (0 when not compiled).
 uint32_t bpfnic_prog__bundles(const bpfnic_prog* prog);
 
 /// Runs one packet (repeat times; outputs of the last run).

@@ -44,8 +44,10 @@ struct Card::Impl {
 };
 
 Card& Card::get() {
-    static Card card;
-    return card;
+    // Never destroyed: SystemC's simulation context goes away at exit in an order of its own, and
+    // the card's modules must not outlive it.
+    static Card* card = new Card;
+    return *card;
 }
 
 Card::Card() : impl_(std::make_unique<Impl>()) {}

@@ -72,6 +72,7 @@ uint32_t Firmware::command(nic::Nic& nic, uint32_t cmd, Args& args, uint8_t* dat
             image_ = Image{};
             created_.clear();
             running_ = false;
+            counters_.fill(0);
             map_unit_.bind(nullptr);
             helper_port_.bind(nullptr);
             return kStUnsupported;  // the NIC resets the core, rings and counters

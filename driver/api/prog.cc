@@ -48,7 +48,15 @@ long find_entry(const Object& obj, const char* name) {
 /// the interpreter as reference (and the JIT beside the card).
 void build_software(bpfnic_prog& p, bool xcheck, bpfnic_prog* carry_from) {
     std::vector<std::unique_ptr<EngineTarget>> sw;
-    if (!p.offloaded || xcheck) sw.push_back(std::make_unique<EngineTarget>("jit", p.obj, p.entry));
+    if (!p.offloaded || xcheck) {
+        try {
+            sw.push_back(std::make_unique<EngineTarget>("jit", p.obj, p.entry));
+        } catch (const Error& e) {
+            // A program the JIT cannot take (callx, which it runs only verified) runs on the interpreter.
+            if (e.kind() != ErrorKind::Rejected && e.kind() != ErrorKind::Unsupported) throw;
+            if (!xcheck) sw.push_back(std::make_unique<EngineTarget>("interp", p.obj, p.entry));
+        }
+    }
     EngineTarget* reference = nullptr;
     if (xcheck) {
         sw.push_back(std::make_unique<EngineTarget>("interp", p.obj, p.entry));
@@ -72,7 +80,11 @@ void build_software(bpfnic_prog& p, bool xcheck, bpfnic_prog* carry_from) {
     if (!p.offloaded) p.primary = p.software.front().get();
     std::unique_ptr<CrossCheck> xc;
     if (reference) {
+#ifdef BPFNIC_HAVE_CARD
+        xc = std::make_unique<CrossCheck>(p.obj, p.entry, *reference, fw::Card::kLanes);
+#else
         xc = std::make_unique<CrossCheck>(p.obj, p.entry, *reference);
+#endif
         if (p.xcheck) xc->continue_from(p.xcheck->report());
     }
     p.xcheck = std::move(xc);
@@ -185,6 +197,7 @@ bool bpfnic_prog__offloaded(const bpfnic_prog* prog) { return prog && prog->offl
 const char* bpfnic_prog__fallback_reason(const bpfnic_prog* prog) { return prog ? prog->fallback_reason.c_str() : ""; }
 int64_t bpfnic_prog__fallback_insn(const bpfnic_prog* prog) { return prog && prog->refusal ? prog->refusal->pc : -1; }
 uint32_t bpfnic_prog__bundles(const bpfnic_prog* prog) { return prog ? prog->bundles : 0; }
+const char* bpfnic_prog__engine(const bpfnic_prog* prog) { return prog && prog->primary ? prog->primary->name() : ""; }
 
 int bpfnic_prog__swap(bpfnic_prog* prog, const char* obj_path, const bpfnic_prog_load_opts* opts) {
     clear_error();

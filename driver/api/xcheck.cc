@@ -16,8 +16,8 @@ namespace {
 constexpr uint64_t kSnapshotEntries = 8192;
 }  // namespace
 
-CrossCheck::CrossCheck(const Object& obj, size_t entry, EngineTarget& reference)
-    : obj_(obj), entry_(entry), ref_(reference) {
+CrossCheck::CrossCheck(const Object& obj, size_t entry, EngineTarget& reference, unsigned lanes)
+    : obj_(obj), entry_(entry), ref_(reference), lanes_(lanes) {
     uint64_t entries = 0;
     for (const MapDef& m : obj.maps) entries += m.max_entries;
     can_snapshot_ = entries <= kSnapshotEntries;
@@ -87,7 +87,7 @@ PacketOutcome CrossCheck::run(const std::vector<uint8_t>& packet, const std::vec
             report_.first_what = what;
             report_.first_expected = {ref.verdict, ref.data, ref.redirect, ref_maps};
             report_.first_actual = {got.verdict, got.data, got.redirect, got_maps};
-            report_.first_divergence = find_divergence(packet);
+            report_.first_divergence = find_divergence(packet, ref, ref_maps);
         }
     }
     if (mismatch) ++report_.mismatches;
@@ -95,7 +95,8 @@ PacketOutcome CrossCheck::run(const std::vector<uint8_t>& packet, const std::vec
     return first;
 }
 
-std::string CrossCheck::find_divergence(const std::vector<uint8_t>& packet) {
+std::string CrossCheck::find_divergence(const std::vector<uint8_t>& packet, const PacketOutcome& ref,
+                                        const std::vector<uint64_t>& ref_maps) {
 #ifdef BPFNIC_HAVE_HW
     std::string note;
     MapSet* maps = before_maps_.get();
@@ -112,6 +113,8 @@ std::string CrossCheck::find_divergence(const std::vector<uint8_t>& packet) {
         env.num_programs = ref_.env().num_programs;
         note = " (maps as after the packet: too large to snapshot before each one)";
     }
+    // One engine at a time: the co-simulation engine is gone before the compiled re-run starts.
+    std::string agreed;
     try {
         HwEngine::Options o;
         o.lanes = 1;
@@ -123,14 +126,52 @@ std::string CrossCheck::find_divergence(const std::vector<uint8_t>& packet) {
         TestRunInput in;
         in.data_in = packet;
         test_run_xdp(eng, env, buff, in);
-        return "co-simulation: the core and the interpreter agree on all " + std::to_string(eng.cosim_steps()) +
-               " instructions of this packet; the difference lies outside the core" + note;
+        agreed = "co-simulation: the core and the interpreter agree on all " + std::to_string(eng.cosim_steps()) +
+                 " instructions of this packet (one per bundle)" + note + "; ";
     } catch (const Error& e) {
         return std::string(e.what()) + note;
     }
+    return agreed + compiled_rerun(packet, ref, ref_maps);
 #else
     (void)packet;
+    (void)ref;
+    (void)ref_maps;
     return "co-simulation needs the hardware model (BPFNIC_HW=OFF)";
+#endif
+}
+
+std::string CrossCheck::compiled_rerun(const std::vector<uint8_t>& packet, const PacketOutcome& ref,
+                                       const std::vector<uint64_t>& ref_maps) {
+#ifdef BPFNIC_HAVE_HW
+    if (!before_maps_) return "the compiled program was not re-run (no snapshot of the maps)";
+    MapSet maps(obj_.maps);
+    for (size_t i = 0; i < maps.size(); ++i) copy_map_entries(before_maps_->at(i), maps.at(i));
+    ExecEnv env = before_env_;
+    env.maps = &maps;
+    const std::string what = "the program compiled for " + std::to_string(lanes_) + " lanes on the hw engine ";
+    try {
+        HwEngine::Options o;
+        o.lanes = lanes_;
+        HwEngine eng(o);
+        eng.load(obj_, entry_, maps, software_xdp_platform());
+        XdpBuff buff;
+        TestRunInput in;
+        in.data_in = packet;
+        const TestRunOutput r = test_run_xdp(eng, env, buff, in);
+        const uint32_t verdict = r.retval <= kXdpRedirect ? static_cast<uint32_t>(r.retval) : kXdpAborted;
+        const bool data_used = verdict == kXdpPass || verdict == kXdpTx || verdict == kXdpRedirect;
+        if (verdict != ref.verdict || (data_used && r.data_out != ref.data) || map_digests(maps) != ref_maps)
+            return what + "reproduces the difference (verdict " + std::to_string(verdict) + ", expected " +
+                   std::to_string(ref.verdict) + "): the compiled bundles differ from the source program";
+        return what + "agrees with the interpreter: the difference lies outside the core (NIC datapath, DMA, firmware)";
+    } catch (const Error& e) {
+        return what + "failed: " + e.what();
+    }
+#else
+    (void)packet;
+    (void)ref;
+    (void)ref_maps;
+    return "";
 #endif
 }
 

@@ -21,7 +21,8 @@ namespace bpfnic::api {
 class CrossCheck {
 public:
     /// `reference` (an interpreter target) must outlive this object.
-    CrossCheck(const Object& obj, size_t entry, EngineTarget& reference);
+    /// `lanes`: the card's core configuration (the compiled re-run uses it).
+    CrossCheck(const Object& obj, size_t entry, EngineTarget& reference, unsigned lanes = 4);
     ~CrossCheck();
 
     /// Runs the packet on the reference and on each of `others`; returns the outcome of others[0]
@@ -36,11 +37,17 @@ private:
     void snapshot();
     bool compare(Target& t, const PacketOutcome& ref, const std::vector<uint64_t>& ref_maps, const PacketOutcome& got,
                  const std::vector<uint64_t>& got_maps, std::string& what);
-    std::string find_divergence(const std::vector<uint8_t>& packet);
+    std::string find_divergence(const std::vector<uint8_t>& packet, const PacketOutcome& ref,
+                                const std::vector<uint64_t>& ref_maps);
+    /// Re-runs the packet on the hw engine with the program compiled for `lanes` (no
+    /// co-simulation): does the compiled program alone reproduce the difference?
+    std::string compiled_rerun(const std::vector<uint8_t>& packet, const PacketOutcome& ref,
+                               const std::vector<uint64_t>& ref_maps);
 
     const Object& obj_;
     size_t entry_;
     EngineTarget& ref_;
+    unsigned lanes_;
     bool can_snapshot_ = true;
     // The reference's maps and deterministic sources before the current packet.
     std::unique_ptr<MapSet> before_maps_;
