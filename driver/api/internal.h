@@ -17,7 +17,12 @@
 #include "driver/bpfnic.h"
 
 namespace bpfnic::api {
+#ifdef BPFNIC_HAVE_CARD
 class CardTarget;
+#else
+/// Builds without the card model (BPFNIC_HW=OFF): devices never hold one.
+class CardTarget final {};
+#endif
 
 /// Records `msg` for bpfnic_last_error() and returns `err` (a negative errno).
 int fail(int err, const std::string& msg);
