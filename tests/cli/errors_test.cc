@@ -156,8 +156,8 @@ TEST(CliErrors, UnverifiableProgram) {
 
 TEST(CliErrors, MapCommandErrors) {
     TempDir tmp;
-    expect_failure({"map"}, 2, "bpfnic: error: map: no verb given: dump or lookup (see 'bpfnic map --help')\n");
-    expect_failure({"map", "show", example("xdp1")}, 2, "bpfnic: error: map: unknown verb 'show' (known: dump, lookup)\n");
+    expect_failure({"map"}, 2, "bpfnic: error: map: no verb given: dump, lookup or update (see 'bpfnic map --help')\n");
+    expect_failure({"map", "show", example("xdp1")}, 2, "bpfnic: error: map: unknown verb 'show' (known: dump, lookup, update)\n");
     expect_failure({"map", "dump"}, 2, "bpfnic: error: map dump: give either OBJ or --report REPORT.json\n");
     expect_failure({"map", "dump", "--report", tmp.file("none.json")}, 3, "bpfnic: error: " + tmp.file("none.json") + ": no such file\n");
     const std::string notreport = tmp.file("x.json");
