@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: MIT
 // bpfnic disasm: an object's programs as text in llvm-objdump's syntax (or the conformance
-// suite's), one instruction a line with its slot index.
+// suite's), one instruction a line with its slot index; for a firmware image (bpfnic compile -o),
+// its maps, entries and bundles.
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
 #include <iostream>
 
 #include "compiler/disasm.h"
 #include "compiler/error.h"
+#include "compiler/image.h"
+#include "compiler/image_disasm.h"
 #include "host/cli.h"
 #include "host/exit_code.h"
 #include "host/object_select.h"
@@ -23,7 +30,8 @@ int cmd_disasm(const std::vector<std::string>& args, Cli& cli) {
     if (vm.count("help")) {
         print_help(cli, "bpfnic disasm OBJ [--prog NAME] [--syntax llvm|conformance]", desc,
                    "  bpfnic disasm build/examples/xdp_pass.o\n"
-                   "  bpfnic disasm build/examples/subprog.o --prog xdp_classify --syntax conformance\n");
+                   "  bpfnic disasm build/examples/subprog.o --prog xdp_classify --syntax conformance\n"
+                   "  bpfnic compile build/examples/xdp1.o -o xdp1.fw && bpfnic disasm xdp1.fw\n");
         return exit_code::kOk;
     }
     if (!vm.count("object")) throw Error(ErrorKind::BadInput, "disasm: no object file given (see 'bpfnic disasm --help')");
@@ -33,7 +41,18 @@ int cmd_disasm(const std::vector<std::string>& args, Cli& cli) {
     else if (syntax_name == "conformance") syntax = Syntax::Conformance;
     else throw Error(ErrorKind::BadInput, "--syntax '" + syntax_name + "': must be llvm or conformance");
 
-    const Object obj = open_object(vm["object"].as<std::string>());
+    const std::string path = vm["object"].as<std::string>();
+    {
+        std::ifstream f(path, std::ios::binary);
+        char magic[8] = {};
+        if (f && f.read(magic, 8) && std::memcmp(magic, Image::kMagic, 8) == 0) {
+            f.seekg(0);
+            const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+            cli.out << disassemble_image(parse_image(bytes, path));
+            return exit_code::kOk;
+        }
+    }
+    const Object obj = open_object(path);
     bool first = true;
     for (size_t i : select_programs(obj, vm["prog"].as<std::string>())) {
         const Program& p = obj.programs[i];

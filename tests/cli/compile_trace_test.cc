@@ -43,6 +43,26 @@ TEST(CliCompile, WritesAnImageTheParserAccepts) {
     EXPECT_GT(img.bundles(), 0u);
 }
 
+TEST(CliCompile, DisasmShowsAnImagesBundles) {
+    const std::string path = ::testing::TempDir() + "/xdp1.fw";
+    ASSERT_EQ(run_cli({"compile", example("xdp1"), "--lanes", "2", "-o", path}).rc, 0);
+    const CliResult r = run_cli({"disasm", path});
+    ASSERT_EQ(r.rc, 0) << r.err;
+    EXPECT_NE(r.out.find("image: version 1, 2 lanes"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("map 0: rxcnt (percpu_array"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("    0: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("ctx.data"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("exit 1"), std::string::npos) << r.out;
+    // A corrupted image is refused with the field at fault.
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40);
+    f.put('\x7f');
+    f.close();
+    const CliResult bad = run_cli({"disasm", path});
+    EXPECT_EQ(bad.rc, 2);
+    EXPECT_EQ(bad.err, "bpfnic: error: " + path + ": checksum mismatch (crc32)\n");
+}
+
 TEST(CliCompile, RefusalsAndBadOptions) {
     const CliResult t = run_cli({"compile", example("tail_call"), "--prog", "xdp_dispatch"});
     EXPECT_EQ(t.rc, 4) << t.out << t.err;

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// Firmware image disassembly.
+#include "compiler/image_disasm.h"
+
+#include <cstring>
+#include <sstream>
+
+#include "compiler/disasm.h"
+#include "compiler/isa.h"
+#include "compiler/program.h"
+
+namespace bpfnic {
+
+namespace {
+
+RawInsn raw_of(uint64_t v) {
+    RawInsn r;
+    std::memcpy(static_cast<void*>(&r), &v, 8);
+    return r;
+}
+
+const char* alu3_symbol(int code) {
+    static const char* const names[] = {"+", "-", "*", "?", "|", "&", "<<", ">>", "?", "?", "^", "?", "s>>"};
+    return code >= 0 && code < 13 ? names[code] : "?";
+}
+
+const char* kCtxFields[] = {"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
+
+}  // namespace
+
+std::string format_slot(uint64_t slot, uint32_t bundle, uint64_t next_lane0) {
+    // Jump offsets print relative (`goto +N` bundles), as llvm-objdump prints instructions.
+    if (slot == 0) return "nop";
+    const RawInsn r = raw_of(slot);
+    const uint8_t cls = op::cls(r.opcode);
+    if ((cls == op::kClsAlu || cls == op::kClsAlu64) && op::alu_op(r.opcode) == 0xe0) {
+        const char* w = cls == op::kClsAlu64 ? "r" : "w";
+        const std::string b = op::src_bit(r.opcode) ? w + std::to_string(r.imm) : std::to_string(r.imm);
+        return w + std::to_string(r.dst) + " = " + w + std::to_string(r.src) + " " + alu3_symbol(r.off) + " " + b;
+    }
+    if (r.opcode == (op::kClsAlu64 | 0xf0))
+        return "r" + std::to_string(r.dst) + " = ctx." + (r.imm >= 0 && r.imm < 6 ? kCtxFields[r.imm] : std::to_string(r.imm));
+    if (r.opcode == (op::kClsJmp | 0xe0)) return "exit " + std::to_string(r.imm);
+    if (r.opcode == (op::kClsJmp | 0xf0 | op::kSrcX))
+        return "if r" + std::to_string(r.dst) + " + " + std::to_string(r.imm) + " > r" + std::to_string(r.src) +
+               " goto " + (r.off >= 0 ? "+" : "") + std::to_string(r.off);
+    const RawInsn pair[2] = {r, raw_of(next_lane0)};
+    return format_insn(pair, bundle, Syntax::Llvm);
+}
+
+std::string disassemble_image(const Image& img) {
+    std::ostringstream os;
+    os << "image: version " << Image::kVersion << ", " << unsigned(img.lanes) << " lanes, " << img.bundles()
+       << " bundles\n";
+    for (size_t i = 0; i < img.maps.size(); ++i) {
+        const ImageMap& m = img.maps[i];
+        os << "map " << i << ": " << m.name << " (" << map_type_name(m.type) << ", key " << m.key_size << " B, value "
+           << m.value_size << " B, max_entries " << m.max_entries << ")\n";
+    }
+    os << "helpers:";
+    for (int32_t h : img.helpers) os << " " << h;
+    os << "\n";
+    for (const ImageEntry& e : img.entries) os << "entry " << e.name << " at bundle " << e.bundle << "\n";
+    bool carry = false;
+    for (uint32_t b = 0; b < img.bundles(); ++b) {
+        std::string idx = std::to_string(b);
+        if (idx.size() < 5) idx.insert(0, 5 - idx.size(), ' ');
+        os << idx << ":";
+        for (unsigned l = 0; l < img.lanes; ++l) {
+            const uint64_t slot = img.slots[static_cast<size_t>(b) * img.lanes + l];
+            const uint64_t next = b + 1 < img.bundles() ? img.slots[static_cast<size_t>(b + 1) * img.lanes] : 0;
+            os << (l ? " | " : " ");
+            if (l == 0 && carry)
+                os << "(lddw upper half " << raw_of(slot).imm << ")";
+            else
+                os << format_slot(slot, b, next);
+        }
+        carry = raw_of(img.slots[static_cast<size_t>(b) * img.lanes]).opcode == (op::kClsLd | op::kSizeDW | op::kModeImm);
+        os << "\n";
+    }
+    return os.str();
+}
+
+}  // namespace bpfnic
