@@ -223,10 +223,15 @@ module bpfnic_core #(
       end
     end
 
-    // Stack rows written by the program are scrubbed before the next packet.
+    // Stack rows written by the program, or through the control port (helper output buffers),
+    // are scrubbed before the next packet.
     if (ex_stack_req && ex_mem_we) begin
       dirty_d[ex_mem_addr[SAW-1:3]] = 1'b1;
       dirty_d[ex_mem_addr[SAW-1:3] + (SAW-3)'(1)] = 1'b1;
+    end
+    if (ctl_allowed && ctl_we_i && ctl_stack) begin
+      dirty_d[ctl_addr_i[SAW-1:3]] = 1'b1;
+      dirty_d[ctl_addr_i[SAW-1:3] + (SAW-3)'(1)] = 1'b1;
     end
 
     unique case (state_q)
@@ -274,7 +279,8 @@ module bpfnic_core #(
       trap_q    <= 1'b0;
       cause_q   <= 4'h0;
       ctx_q     <= '0;
-      dirty_q   <= '0;
+      // The memories keep their contents through a reset: every row is scrubbed once after it.
+      dirty_q   <= '1;
     end else begin
       state_q   <= state_d;
       halting_q <= halting_d;
