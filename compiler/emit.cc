@@ -3,7 +3,6 @@
 #include "compiler/emit.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "compiler/error.h"
 
@@ -12,12 +11,6 @@ namespace bpfnic {
 using namespace mir;
 
 namespace {
-
-uint64_t bits(const RawInsn& r) {
-    uint64_t v;
-    std::memcpy(&v, &r, 8);
-    return v;
-}
 
 uint8_t alu_code(Bin::Op op) {
     switch (op) {
@@ -45,12 +38,12 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
         r.src = a->a.v;
         r.off = static_cast<int16_t>(alu_code(a->op) >> 4);
         r.imm = x ? std::get<Reg>(a->b).v : static_cast<int32_t>(std::get<Imm>(a->b).v);
-        return bits(r);
+        return word_from_insn(r);
     }
     if (auto* e = std::get_if<ExitImm>(&o)) {
         r.opcode = op::kClsJmp | 0xe0;
         r.imm = e->value;
-        return bits(r);
+        return word_from_insn(r);
     }
     if (auto* j = std::get_if<JmpAddGt>(&o)) {
         r.opcode = op::kClsJmp | 0xf0 | op::kSrcX;
@@ -58,13 +51,13 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
         r.src = j->right.v;
         r.off = static_cast<int16_t>(j->target - static_cast<int64_t>(addr) - 1);
         r.imm = j->k;
-        return bits(r);
+        return word_from_insn(r);
     }
     if (auto* c = std::get_if<CtxRead>(&o)) {
         r.opcode = op::kClsAlu64 | 0xf0;
         r.dst = c->dst.v;
         r.imm = c->field;
-        return bits(r);
+        return word_from_insn(r);
     }
     const Instruction ins = std::visit(
         [](const auto& i) -> Instruction {
@@ -76,7 +69,7 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
                 return i;
         },
         o);
-    return bits(encode(ins, addr).front());
+    return word_from_insn(encode(ins, addr).front());
 }
 
 Image emit_image(const Module& m, unsigned lanes) {
@@ -99,7 +92,7 @@ Image emit_image(const Module& m, unsigned lanes) {
                 if (l == 0 && bundle.carry_hi) {
                     RawInsn hi;
                     hi.imm = *bundle.carry_hi;
-                    img.slots[slot] = bits(hi);
+                    img.slots[slot] = word_from_insn(hi);
                 }
                 if (!bundle.lane[l]) continue;
                 Op op = bundle.lane[l]->op;

@@ -2,49 +2,43 @@
 // Firmware image disassembly.
 #include "compiler/image_disasm.h"
 
-#include <cstring>
 #include <sstream>
 
 #include "compiler/disasm.h"
 #include "compiler/isa.h"
+#include "compiler/mir.h"
 #include "compiler/program.h"
 
 namespace bpfnic {
 
 namespace {
 
-RawInsn raw_of(uint64_t v) {
-    RawInsn r;
-    std::memcpy(static_cast<void*>(&r), &v, 8);
-    return r;
-}
-
 const char* alu3_symbol(int code) {
     static const char* const names[] = {"+", "-", "*", "?", "|", "&", "<<", ">>", "?", "?", "^", "?", "s>>"};
     return code >= 0 && code < 13 ? names[code] : "?";
 }
-
-const char* kCtxFields[] = {"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
 
 }  // namespace
 
 std::string format_slot(uint64_t slot, uint32_t bundle, uint64_t next_lane0) {
     // Jump offsets print relative (`goto +N` bundles), as llvm-objdump prints instructions.
     if (slot == 0) return "nop";
-    const RawInsn r = raw_of(slot);
+    const RawInsn r = insn_from_word(slot);
     const uint8_t cls = op::cls(r.opcode);
     if ((cls == op::kClsAlu || cls == op::kClsAlu64) && op::alu_op(r.opcode) == 0xe0) {
         const char* w = cls == op::kClsAlu64 ? "r" : "w";
         const std::string b = op::src_bit(r.opcode) ? w + std::to_string(r.imm) : std::to_string(r.imm);
         return w + std::to_string(r.dst) + " = " + w + std::to_string(r.src) + " " + alu3_symbol(r.off) + " " + b;
     }
-    if (r.opcode == (op::kClsAlu64 | 0xf0))
-        return "r" + std::to_string(r.dst) + " = ctx." + (r.imm >= 0 && r.imm < 6 ? kCtxFields[r.imm] : std::to_string(r.imm));
+    if (r.opcode == (op::kClsAlu64 | 0xf0)) {
+        const std::string name = r.imm >= 0 ? mir::ctx_field_name(static_cast<unsigned>(r.imm)) : "";
+        return "r" + std::to_string(r.dst) + " = ctx." + (name.empty() ? std::to_string(r.imm) : name);
+    }
     if (r.opcode == (op::kClsJmp | 0xe0)) return "exit " + std::to_string(r.imm);
     if (r.opcode == (op::kClsJmp | 0xf0 | op::kSrcX))
         return "if r" + std::to_string(r.dst) + " + " + std::to_string(r.imm) + " > r" + std::to_string(r.src) +
                " goto " + (r.off >= 0 ? "+" : "") + std::to_string(r.off);
-    const RawInsn pair[2] = {r, raw_of(next_lane0)};
+    const RawInsn pair[2] = {r, insn_from_word(next_lane0)};
     return format_insn(pair, bundle, Syntax::Llvm);
 }
 
@@ -71,11 +65,11 @@ std::string disassemble_image(const Image& img) {
             const uint64_t next = b + 1 < img.bundles() ? img.slots[static_cast<size_t>(b + 1) * img.lanes] : 0;
             os << (l ? " | " : " ");
             if (l == 0 && carry)
-                os << "(lddw upper half " << raw_of(slot).imm << ")";
+                os << "(lddw upper half " << insn_from_word(slot).imm << ")";
             else
                 os << format_slot(slot, b, next);
         }
-        carry = raw_of(img.slots[static_cast<size_t>(b) * img.lanes]).opcode == (op::kClsLd | op::kSizeDW | op::kModeImm);
+        carry = insn_from_word(img.slots[static_cast<size_t>(b) * img.lanes]).opcode == (op::kClsLd | op::kSizeDW | op::kModeImm);
         os << "\n";
     }
     return os.str();

@@ -286,6 +286,21 @@ std::vector<std::string> validate(std::span<const RawInsn> insns) {
     return errors;
 }
 
+RawInsn insn_from_word(uint64_t w) {
+    RawInsn i;
+    i.opcode = static_cast<uint8_t>(w);
+    i.dst = static_cast<uint8_t>((w >> 8) & 0xf);
+    i.src = static_cast<uint8_t>((w >> 12) & 0xf);
+    i.off = static_cast<int16_t>(static_cast<uint16_t>(w >> 16));
+    i.imm = static_cast<int32_t>(static_cast<uint32_t>(w >> 32));
+    return i;
+}
+
+uint64_t word_from_insn(const RawInsn& i) {
+    return uint64_t{i.opcode} | uint64_t{i.dst} << 8 | uint64_t{i.src} << 12 |
+           uint64_t{static_cast<uint16_t>(i.off)} << 16 | uint64_t{static_cast<uint32_t>(i.imm)} << 32;
+}
+
 std::vector<RawInsn> insns_from_bytes(std::span<const uint8_t> bytes) {
     std::vector<RawInsn> out(bytes.size() / sizeof(RawInsn));
     if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(RawInsn));

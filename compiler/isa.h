@@ -102,6 +102,9 @@ std::vector<std::string> validate(std::span<const RawInsn> insns);
 /// Raw bytes (little-endian, as in an ELF section) to instructions and back.
 std::vector<RawInsn> insns_from_bytes(std::span<const uint8_t> bytes);
 std::vector<uint8_t> insns_to_bytes(std::span<const RawInsn> insns);
+/// One instruction as the little-endian 64-bit word it occupies in memory, and back.
+RawInsn insn_from_word(uint64_t word);
+uint64_t word_from_insn(const RawInsn& insn);
 
 /// Jump offset decoding: the absolute target index of a jump or local call at index pc, or nullopt
 /// when the instruction does not branch.

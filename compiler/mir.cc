@@ -173,8 +173,6 @@ size_t count_insns(const Module& m) {
 }
 
 namespace {
-const char* kCtxFields[] = {"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
-
 std::string value_text(const Value& v) {
     return std::holds_alternative<Reg>(v) ? "r" + std::to_string(std::get<Reg>(v).v) : std::to_string(std::get<Imm>(v).v);
 }
@@ -194,6 +192,12 @@ const char* bin_symbol(Bin::Op op) {
     }
 }
 }  // namespace
+
+const char* ctx_field_name(unsigned field) {
+    static const char* const names[] = {"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index",
+                                        "egress_ifindex"};
+    return field < 6 ? names[field] : "";
+}
 
 std::string format(const Op& op) {
     return std::visit(overloaded{
@@ -216,7 +220,8 @@ std::string format(const Op& op) {
                           },
                           [](const ExitImm& e) { return "exit " + std::to_string(e.value) + "  ; r0 = imm, exit"; },
                           [](const CtxRead& c) {
-                              const std::string f = c.field < 6 ? kCtxFields[c.field] : std::to_string(c.field);
+                              const std::string name = ctx_field_name(c.field);
+                              const std::string f = name.empty() ? std::to_string(c.field) : name;
                               return "r" + std::to_string(c.dst.v) + " = ctx." + f + "  ; context register";
                           },
                           [](const auto& i) {

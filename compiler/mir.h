@@ -111,6 +111,9 @@ bool is_pure(const Op& op);
 bool needs_lane0(const Op& op);
 size_t count_insns(const Module& m);
 
+/// Name of an xdp_md field by CtxRead index ("data", "data_end", ...); "" for an unknown index.
+const char* ctx_field_name(unsigned field);
+
 std::string format(const Op& op);
 /// The whole module, one block per paragraph (the --dump-after output).
 std::string dump(const Module& m);

@@ -107,8 +107,7 @@ int cmd_compile(const std::vector<std::string>& args, Cli& cli) {
         else
             print_text(cli.out, obj.path, p, r);
         if (!r.offloadable) {
-            const bool rejected = r.refusal && r.refusal->cause.rfind("rejected by the verifier", 0) == 0;
-            rc = std::max(rc, rejected ? exit_code::kRejected : exit_code::kUnsupported);
+            rc = std::max(rc, r.verifier_rejected ? exit_code::kRejected : exit_code::kUnsupported);
             continue;
         }
         if (vm.count("output")) {

@@ -26,9 +26,9 @@ int last_def(const std::vector<Insn>& v, int begin, int end, Reg r) {
     return -1;
 }
 
-bool reads_between(const std::vector<Insn>& v, int from, int to, Reg r, const Platform& p, int except1, int except2) {
+bool reads_between(const std::vector<Insn>& v, int from, int to, Reg r, const Platform& p) {
     for (int k = from + 1; k < to; ++k)
-        if (k != except1 && k != except2 && (uses(v[static_cast<size_t>(k)].op, p) & reg_bit(r))) return true;
+        if (uses(v[static_cast<size_t>(k)].op, p) & reg_bit(r)) return true;
     return false;
 }
 
@@ -66,8 +66,8 @@ void combine_loads(Module& m, const PassOptions&, PassStats& s) {
             if (base.v == a.v || base.v == c.v) continue;
             const int first = std::min(i, j), second = std::max(i, j);
             if (last_def(v, first, l, base) >= 0) continue;
-            if (reads_between(v, i, k, a, *m.platform, -1, -1) || reads_between(v, k, l, a, *m.platform, -1, -1) ||
-                last_def(v, k, l, a) >= 0 || reads_between(v, j, l, c, *m.platform, -1, -1) ||
+            if (reads_between(v, i, k, a, *m.platform) || reads_between(v, k, l, a, *m.platform) ||
+                last_def(v, k, l, a) >= 0 || reads_between(v, j, l, c, *m.platform) ||
                 !dead_after(v, l, c, live.live_out[bi], *m.platform))
                 continue;
             const Load joined{a, base, lo->off, 2, false};

@@ -27,7 +27,7 @@ bool is_func_entry(const Module& m, uint32_t b) {
 namespace {
 
 // Applies the first hoist or merge found; false when there is none.
-bool hoist_one(Module& m, const Liveness& live, PassStats& s, bool& merged) {
+bool hoist_one(Module& m, const Liveness& live, PassStats& s) {
     for (uint32_t si = 0; si < m.blocks.size(); ++si) {
         Block& sb = m.blocks[si];
         if (sb.insns.empty() || sb.preds.size() != 1 || is_func_entry(m, si)) continue;
@@ -42,7 +42,6 @@ bool hoist_one(Module& m, const Liveness& live, PassStats& s, bool& merged) {
             sb.insns.clear();
             sb.fallthrough = -1;
             s.add("blocks merged into their only predecessor");
-            merged = true;
             return true;
         }
         if (!term || pb.succs.size() != 2) continue;
@@ -77,10 +76,9 @@ void hoist(Module& m, const PassOptions& o, PassStats& s) {
     if (o.lanes < 2) return;
     // One change at a time: moving code changes liveness (a block whose definitions moved up now
     // reads them on entry), which the next decision must see.
-    bool merged = false;
     for (size_t step = 0; step < 4 * count_insns(m) + 16; ++step) {
         cfg(m, o, s);
-        if (!hoist_one(m, compute_liveness(m), s, merged)) break;
+        if (!hoist_one(m, compute_liveness(m), s)) break;
     }
     cfg(m, o, s);
 }

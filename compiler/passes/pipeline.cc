@@ -129,6 +129,7 @@ CompileResult compile_program(const Program& prog, const std::vector<MapDef>& ma
         r.lanes = opts.lanes;
         r.source_insns = decode(prog.insns).insns.size();
         r.refusal = Refusal{v.error_pc, "rejected by the verifier: " + v.reason};
+        r.verifier_rejected = true;
         return r;
     }
     return compile(prog, maps, target, &v.facts, opts);

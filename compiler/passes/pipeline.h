@@ -33,6 +33,7 @@ struct PassReport {
 struct CompileResult {
     bool offloadable = false;
     std::optional<Refusal> refusal;     ///< why not, when not offloadable
+    bool verifier_rejected = false;     ///< the refusal is the verifier's (compile_program)
     size_t source_insns = 0;            ///< eBPF instructions in (an lddw counts once)
     size_t insns = 0;                   ///< instructions after the passes
     uint32_t bundles = 0;

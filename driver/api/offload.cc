@@ -33,7 +33,7 @@ OffloadPlan plan_offload(const Object& obj, size_t entry, unsigned lanes) {
     OffloadPlan plan;
     if (!r.offloadable) {
         const Refusal why = r.refusal.value_or(Refusal{-1, "cannot be offloaded"});
-        if (why.cause.rfind("rejected by the verifier", 0) == 0) rejected(prog, why.pc, why.cause);
+        if (r.verifier_rejected) rejected(prog, why.pc, why.cause);
         plan.refusal = why;
         return plan;
     }

@@ -13,7 +13,7 @@ CompileResult compile_for_device(const Object& obj, size_t entry, const Platform
     CompileOptions opts;
     opts.lanes = lanes;
     CompileResult r = compile_program(prog, obj.maps, software, opts, true);
-    if (!r.offloadable && r.refusal && r.refusal->cause.rfind("rejected by the verifier", 0) == 0)
+    if (r.verifier_rejected)
         r = compile_program(prog, obj.maps, software, opts, false);
     if (!r.offloadable)
         throw Error(ErrorKind::Unsupported, "hw: " + prog.name + ": " + (r.refusal ? r.refusal->text() : "cannot be offloaded"));

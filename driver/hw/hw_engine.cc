@@ -23,12 +23,6 @@ constexpr uint64_t kRawOffset = 256;    // raw memory starts after the packet he
     throw Error(ErrorKind::Unsupported, "hw: " + p.name + ": instruction " + std::to_string(pc) + ": " + why);
 }
 
-uint64_t slot_bits(const RawInsn& r) {
-    uint64_t v;
-    std::memcpy(&v, &r, 8);
-    return v;
-}
-
 bool map_type_ok(uint32_t t) {
     return t != map_type::kProgArray && t != map_type::kArrayOfMaps && t != map_type::kHashOfMaps;
 }
@@ -93,7 +87,7 @@ std::vector<uint64_t> HwEngine::bundle_program(const Program& prog, unsigned lan
         }
     }
     std::vector<uint64_t> slots(raw.size() * lanes, 0);
-    for (size_t i = 0; i < raw.size(); ++i) slots[i * lanes] = slot_bits(raw[i]);
+    for (size_t i = 0; i < raw.size(); ++i) slots[i * lanes] = word_from_insn(raw[i]);
     // The second half of an lddw is never executed: its opcode 0 makes it a NOP bundle.
     return slots;
 }

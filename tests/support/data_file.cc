@@ -70,21 +70,6 @@ std::optional<std::string> DataFile::opted_out(const std::string& engine) const 
     return it->second;
 }
 
-RawInsn insn_from_word(uint64_t w) {
-    RawInsn i;
-    i.opcode = static_cast<uint8_t>(w);
-    i.dst = static_cast<uint8_t>((w >> 8) & 0xf);
-    i.src = static_cast<uint8_t>((w >> 12) & 0xf);
-    i.off = static_cast<int16_t>(static_cast<uint16_t>(w >> 16));
-    i.imm = static_cast<int32_t>(static_cast<uint32_t>(w >> 32));
-    return i;
-}
-
-uint64_t word_from_insn(const RawInsn& i) {
-    return uint64_t{i.opcode} | uint64_t{i.dst} << 8 | uint64_t{i.src} << 12 |
-           uint64_t{static_cast<uint16_t>(i.off)} << 16 | uint64_t{static_cast<uint32_t>(i.imm)} << 32;
-}
-
 DataFile parse_data_file(const std::string& text, const std::string& name) {
     Parser p(name);
     DataFile f;

@@ -55,9 +55,5 @@ DataFile read_data_file(const std::string& root, const std::string& relative_nam
 /// Every *.data file below root (recursively), as sorted paths relative to root.
 std::vector<std::string> list_data_files(const std::string& root);
 
-/// One raw instruction word (bits 0-7 opcode, 8-11 dst, 12-15 src, 16-31 off, 32-63 imm) to the
-/// instruction, and back.
-RawInsn insn_from_word(uint64_t word);
-uint64_t word_from_insn(const RawInsn& insn);
 
 }  // namespace bpfnic::tests
