@@ -38,9 +38,7 @@ public:
     }
 
     void* lookup(const void* key) override {
-        uint8_t* v = table_.find(key);
-        if (v && lru_) table_.touch(key);
-        return v;
+        return lru_ ? table_.find_touch(key) : table_.find(key);
     }
 
     int lookup_copy(const void* key, void* value) override {
