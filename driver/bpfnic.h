@@ -100,6 +100,11 @@ struct bpfnic_batch_result {
     std::vector<std::vector<uint8_t>> redirected;   ///< XDP_REDIRECT frames
     uint64_t cycles = 0;                            ///< core cycles (card only)
     double duration_ns = 0;                         ///< simulated (card) or wall (software) time
+    /// Accounting (docs/reliability.md): packets_in == verdicts.total() + errors, and
+    /// verdicts.pass == passed.size() + pass_lost.
+    uint64_t errors = 0;      ///< packets that got no verdict (the card could not fetch them)
+    uint64_t pass_lost = 0;   ///< XDP_PASS frames not delivered (no RX descriptor, DMA error)
+    uint64_t replayed = 0;    ///< packets run again after a card reset (their first outcome discarded)
 };
 
 /// Device counters (bpfnic_dev__counters).
@@ -110,6 +115,13 @@ struct bpfnic_counters {
     uint64_t dma_reads = 0, dma_writes = 0;
     uint64_t core_cycles = 0, core_insns = 0, core_bundles = 0, core_packets = 0, core_errors = 0;
     uint64_t fw_loads = 0, fw_swaps = 0, fw_images_refused = 0, fw_commands_refused = 0, fw_map_ops = 0, fw_maps_kept = 0;
+    /// The driver's own counters (docs/reliability.md): faults it saw and what it did. They survive
+    /// card resets, which clear the card's counters above; without a card they stay 0.
+    uint64_t faults_image = 0, faults_mailbox = 0, faults_dma = 0, faults_reset = 0, faults_bounds = 0, faults_budget = 0;
+    uint64_t recoveries = 0, fallbacks = 0, packets_replayed = 0, packets_lost = 0;
+    uint64_t tx_errors = 0;   ///< packets whose frame the card could not fetch (DMA error)
+    uint64_t rx_errors = 0;   ///< XDP_PASS frames the card could not deliver (DMA error)
+    uint64_t rx_dropped = 0;  ///< XDP_PASS frames dropped for lack of an RX descriptor (ring overflow)
 };
 
 /// One engine's result for one packet, as the cross-check compares them.
@@ -213,3 +225,116 @@ int bpfnic_map__update_elem(bpfnic_map* map, const void* key, size_t key_sz, con
 int bpfnic_map__delete_elem(bpfnic_map* map, const void* key, size_t key_sz);
 /// key null: the first key. -ENOENT after the last.
 int bpfnic_map__get_next_key(bpfnic_map* map, const void* key, void* next_key, size_t key_sz);
+
+// ---- Sessions: a program over a stream of packets, for tools (driver/api/session*.cc) ----------
+// What a command-line tool needs beyond the calls above: the engine chosen by name (the
+// interpreter included), each packet's result with faults reported, time per engine, the card's
+// core counters (instructions, cycles, stall cycles by cause) over the session, the cross-check
+// through the driver, and an FST waveform of the core running the session's packets.
+
+struct bpfnic_session;
+
+struct bpfnic_session_opts {
+    size_t sz;
+    const char* prog_name = nullptr;  ///< function or section name; null: the first program
+    /// "hw" (offload=auto: the card, else the JIT with the reason), "jit" (offload=never),
+    /// "interp" (the bounds-checking interpreter) or "xcheck" (offload=auto, cross-checked).
+    const char* engine = "hw";
+    bool verify = true;               ///< false: load without the verifier ("interp" only)
+    uint32_t repeat = 1;              ///< runs per packet (the outputs are the last run's)
+    /// When set (the program must be on the card): every packet is also replayed on the card's
+    /// core model with FST tracing into this file (the card model has no waveform output).
+    const char* trace_path = nullptr;
+};
+#define BPFNIC_SESSION_OPTS() BPFNIC_OPTS_INIT(bpfnic_session_opts)
+
+/// One packet's result (the card's, or the JIT's when not offloaded; in cross-check mode the
+/// first engine compared with the interpreter).
+struct bpfnic_session_packet {
+    uint32_t verdict = 0;
+    std::vector<uint8_t> data;       ///< the frame that left (pass, tx, redirect)
+    bpfnic::RedirectTarget redirect;
+    uint64_t cycles = 0;             ///< core cycles of the last run (card only)
+};
+
+/// Stall cycles of the card's core by cause.
+struct bpfnic_stalls {
+    uint64_t load_use = 0, divide = 0, helper = 0, extension = 0, atomic = 0, branch_flush = 0, stack_scrub = 0;
+};
+
+/// The card's core counters (BAR0, read without a mailbox command).
+struct bpfnic_core_counters {
+    uint64_t cycles = 0, bundles = 0, insns = 0, packets = 0, errors = 0;
+    bpfnic_stalls stalls;
+};
+
+/// Wall (software) or simulated (card) time one engine spent on the session's runs.
+struct bpfnic_engine_time {
+    std::string engine;
+    uint64_t runs = 0;
+    double ns_total = 0;
+};
+
+struct bpfnic_session_stats {
+    uint64_t packets = 0;
+    bpfnic_verdicts verdicts;                 ///< of the packets' results
+    std::vector<bpfnic_engine_time> engines;  ///< every timed engine (not the cross-check's reference)
+    bool on_card = false;                     ///< the program runs on the card: `core` is set
+    bpfnic_core_counters core;                ///< counted over every run since the session opened
+    uint64_t trace_lines = 0, perf_records = 0;  ///< bpf_trace_printk lines, perf records (software)
+};
+
+/// Loads the program of `obj` on the engine named in opts.
+/// @retval -ENOENT no such program or engine; -EINVAL verify=false off the interpreter, or a
+///         trace without the card; -EACCES the verifier rejected it; -EOPNOTSUPP trace_path set
+///         and the program is not on the card (the message says why)
+int bpfnic_session__open(bpfnic_dev* dev, const bpfnic::Object& obj, const bpfnic_session_opts* opts,
+                         bpfnic_session** session);
+/// Unloads the program and frees the session. Null is a no-op.
+void bpfnic_session__close(bpfnic_session* session);
+/// The loaded program: its maps, offload facts and cross-check report through the calls above.
+bpfnic_prog* bpfnic_session__prog(bpfnic_session* session);
+/// The engines the packets run on, reference first in cross-check mode ("interp", "hw", "jit").
+std::vector<std::string> bpfnic_session__engines(const bpfnic_session* session);
+/// Runs one packet (opts.repeat times).
+/// @retval -EINVAL empty or oversized packet; -EFAULT the engine faulted (an out-of-bounds
+///         access the interpreter caught: the message names the engine and the instruction) or
+///         the card did not finish; in cross-check mode a fault is an aborted verdict, compared
+int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size, bpfnic_session_packet* out);
+int bpfnic_session__stats(bpfnic_session* session, bpfnic_session_stats* stats);
+/// The card's core counters now (-ENODEV without a card).
+int bpfnic_dev__core_counters(bpfnic_dev* dev, bpfnic_core_counters* out);
+
+// ---- Fault injection and reliability (docs/reliability.md) ----
+
+/// A fault to arm on the simulated card. Each breaks the real path it names; the driver notices
+/// on its own, reports (bpfnic_dev__fault_log, bpfnic_counters.faults_*) and recovers.
+enum bpfnic_fault_kind {
+    BPFNIC_FAULT_IMAGE_BITFLIP = 1,   ///< the next image the card reads has bit `bit` of byte `offset` flipped
+    BPFNIC_FAULT_IMAGE_TRUNCATE = 2,  ///< the next image the card reads stops after `offset` bytes
+    BPFNIC_FAULT_MAILBOX_HANG = 3,    ///< the firmware stops answering at its next command
+    BPFNIC_FAULT_DMA_TX = 4,          ///< fetching the frame of the packet sent `after_packets` from now fails
+    BPFNIC_FAULT_DMA_RX = 5,          ///< delivering the `after_packets`-th XDP_PASS frame from now fails
+    BPFNIC_FAULT_RESET = 6,           ///< the card resets itself once it has received `after_packets` more frames
+};
+
+struct bpfnic_fault {
+    size_t sz;
+    bpfnic_fault_kind kind = BPFNIC_FAULT_IMAGE_BITFLIP;
+    uint64_t after_packets = 0;  ///< DMA_TX, DMA_RX (0: the next one), RESET (at least 1)
+    uint32_t offset = 0;         ///< IMAGE_*: byte offset (bit flip: taken modulo the image size)
+    uint8_t bit = 0;             ///< IMAGE_BITFLIP: bit 0..7
+};
+#define BPFNIC_FAULT() BPFNIC_OPTS_INIT(bpfnic_fault)
+
+/// Arms a fault (-ENODEV without a card, -EINVAL for a bad kind or field).
+int bpfnic_dev__inject_fault(bpfnic_dev* dev, const bpfnic_fault* fault);
+
+/// One fault the driver saw: its kind ("image", "mailbox", "dma", "reset", "bounds", "budget",
+/// "ring") and what happened and what the driver did.
+struct bpfnic_fault_event {
+    std::string kind;
+    std::string message;
+};
+/// The device's fault events, oldest first (the latest 256).
+int bpfnic_dev__fault_log(bpfnic_dev* dev, std::vector<bpfnic_fault_event>* events);

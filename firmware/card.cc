@@ -12,9 +12,10 @@
 namespace bpfnic::fw {
 
 struct Card::Impl {
+    CardFaults faults;
     HwMapMemory map_unit;
     HelperPort helper_port{map_unit};
-    Firmware firmware{map_unit, helper_port};
+    Firmware firmware{map_unit, helper_port, faults};
     nic::NicSystem sys;
     std::deque<RedirectTarget> redirects;  // in the order redirected frames left
 
@@ -33,6 +34,22 @@ struct Card::Impl {
             helper_port.env().redirect = {};
             return static_cast<int>(kRedirectPort);
         });
+        sys.host().set_fault_hook([this](bool write, uint64_t addr, uint64_t n) { return faults.dma_fails(write, addr, n); });
+    }
+
+    void reset_card() {
+        firmware.release_hang();
+        sys.run(sc_core::sc_time(1, sc_core::SC_US));  // the aborted command completes
+        sys.write32(nic::reg::kCtrl, nic::kCtrlReset);
+        // The core thread takes the reset once the packet in the core (if any) has finished.
+        for (int i = 0; i < 100000 && !sys.nic().idle(); ++i) sys.run(sc_core::sc_time(1, sc_core::SC_US));
+        firmware.restart();
+        for (unsigned p = 0; p < kPorts; ++p) {
+            while (sys.nic().ports[p].rx_pending()) (void)sys.nic().ports[p].pop();
+            (void)sys.take_tx(p);
+        }
+        redirects.clear();
+        ++faults.resets;
     }
 
     /// Frames the host sent through the TX ring cross the cable into the port under test.
@@ -62,10 +79,18 @@ void Card::host_read(uint64_t addr, void* dst, uint64_t n) { impl_->sys.host().r
 uint64_t Card::host_bytes() const { return impl_->sys.host().size(); }
 double Card::now_ns() const { return impl_->sys.now().to_seconds() * 1e9; }
 const Firmware& Card::firmware() const { return impl_->firmware; }
+CardFaults& Card::faults() { return impl_->faults; }
+void Card::function_reset() { impl_->reset_card(); }
+uint64_t Card::resets() const { return impl_->faults.resets; }
 
 void Card::step() {
     impl_->sys.run(sc_core::sc_time(1, sc_core::SC_US));
     impl_->carry_cable();
+    CardFaults& f = impl_->faults;
+    if (f.reset_at_rx_frames && impl_->sys.nic().counter(nic::kCntRxFrames) >= f.reset_at_rx_frames) {
+        f.reset_at_rx_frames = 0;
+        impl_->reset_card();
+    }
 }
 
 bool Card::run_until_idle(double limit_ns) {

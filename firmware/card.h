@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "driver/exec_env.h"
+#include "firmware/faults.h"
 
 namespace bpfnic::fw {
 
@@ -58,6 +59,15 @@ public:
     std::vector<WireFrame> take_wire();
 
     const Firmware& firmware() const;
+
+    /// Faults armed on this card (docs/reliability.md); the card applies each where it belongs.
+    CardFaults& faults();
+    /// A function-level reset from the host (PCIe FLR): a hung firmware command ends, the NIC
+    /// resets (core, rings, counters, ports disabled), the firmware restarts (no program, no
+    /// maps) and frames still in the ports or on the cable are lost.
+    void function_reset();
+    /// Resets of either kind since the card was built (function resets and armed self-resets).
+    uint64_t resets() const;
 
 private:
     Card();

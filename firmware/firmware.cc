@@ -8,6 +8,7 @@
 
 #include "compiler/error.h"
 #include "driver/api/map_state.h"
+#include "firmware/map_dump.h"
 
 namespace bpfnic::fw {
 
@@ -35,7 +36,43 @@ const char* status_name(uint32_t s) {
     }
 }
 
-Firmware::Firmware(HwMapMemory& map_unit, HelperPort& helper_port) : map_unit_(map_unit), helper_port_(helper_port) {}
+Firmware::Firmware(HwMapMemory& map_unit, HelperPort& helper_port, CardFaults& faults)
+    : map_unit_(map_unit), helper_port_(helper_port), faults_(faults) {}
+
+void Firmware::restart() {
+    maps_.reset();
+    image_ = Image{};
+    entry_ = 0;
+    created_.clear();
+    running_ = false;
+    counters_.fill(0);
+    map_unit_.bind(nullptr);
+    helper_port_.bind(nullptr);
+}
+
+void Firmware::release_hang() {
+    if (!hung_) return;
+    hung_ = false;
+    unhang_.notify(sc_core::SC_ZERO_TIME);
+}
+
+uint32_t Firmware::hang(uint8_t* data) {
+    faults_.mailbox_hang = false;
+    ++faults_.mailbox_hangs;
+    hung_ = true;
+    while (hung_) sc_core::wait(unhang_);
+    return refuse(kStFailed, "the command was aborted by a function reset", data);
+}
+
+void Firmware::corrupt_image(std::vector<uint8_t>& bytes) {
+    if (faults_.image == CardFaults::ImageFault::None || bytes.empty()) return;
+    if (faults_.image == CardFaults::ImageFault::BitFlip)
+        bytes[faults_.image_offset % bytes.size()] ^= static_cast<uint8_t>(1u << (faults_.image_bit & 7));
+    else
+        bytes.resize(std::min<size_t>(bytes.size(), faults_.image_offset));
+    faults_.image = CardFaults::ImageFault::None;
+    ++faults_.images_corrupted;
+}
 
 uint32_t Firmware::refuse(uint32_t status, const std::string& msg, uint8_t* data) {
     const size_t n = std::min<size_t>(msg.size(), kDataBytes - 1);
@@ -46,6 +83,7 @@ uint32_t Firmware::refuse(uint32_t status, const std::string& msg, uint8_t* data
 }
 
 uint32_t Firmware::command(nic::Nic& nic, uint32_t cmd, Args& args, uint8_t* data, sc_core::sc_time& delay) {
+    if (faults_.mailbox_hang) return hang(data);
     switch (cmd) {
         case kCmdCaps: return caps(nic, args, data);
         case kCmdLoadImage: return load(nic, args, data, delay, false);
@@ -64,17 +102,13 @@ uint32_t Firmware::command(nic::Nic& nic, uint32_t cmd, Args& args, uint8_t* dat
         case kCmdMapCreate: return map_create(args, data);
         case kCmdMapInfo: return map_info(args, data);
         case kCmdMapDigest: return map_digest_cmd(args, data);
+        case kCmdMapDump: return map_dump(nic, args, data, delay);
+        case kCmdMapRestore: return map_restore(nic, args, data, delay);
         case kCmdFwCounters:
             for (uint32_t i = 0; i < kFwCounterCount; ++i) args[i] = static_cast<uint32_t>(counters_[i]);
             return kStOk;
         case kCmdReset:
-            maps_.reset();
-            image_ = Image{};
-            created_.clear();
-            running_ = false;
-            counters_.fill(0);
-            map_unit_.bind(nullptr);
-            helper_port_.bind(nullptr);
+            restart();
             return kStUnsupported;  // the NIC resets the core, rings and counters
         default: return kStUnsupported;
     }
@@ -135,6 +169,7 @@ uint32_t Firmware::load(nic::Nic& nic, Args& args, uint8_t* data, sc_core::sc_ti
         if (!nic.dma.read(addr + off, bytes.data() + off, std::min(kChunk, len - off), delay))
             return refuse(kStFailed, std::string(what) + ": DMA read of the image failed", data);
     }
+    corrupt_image(bytes);
     Image img;
     std::unique_ptr<MapSet> fresh;
     try {
@@ -266,6 +301,55 @@ uint32_t Firmware::map_digest_cmd(Args& args, uint8_t* data) {
     std::memcpy(data, d.data(), d.size() * 8);
     args.fill(0);
     args[0] = static_cast<uint32_t>(d.size());
+    return kStOk;
+}
+
+}  // namespace bpfnic::fw
+
+namespace bpfnic::fw {
+
+uint32_t Firmware::map_dump(nic::Nic& nic, Args& args, uint8_t* data, sc_core::sc_time& delay) {
+    if (!maps_) return refuse(kStNoProgram, "map dump: no program loaded", data);
+    const uint64_t addr = args[0] | (uint64_t{args[1]} << 32);
+    const uint32_t room = args[2];
+    MapDumpStats st;
+    const std::vector<uint8_t> dump = dump_maps(*maps_, &st);
+    if (dump.size() > room)
+        return refuse(kStBadArgs, "map dump: " + std::to_string(dump.size()) + " bytes exceed the " + std::to_string(room) +
+                                      "-byte host buffer", data);
+    constexpr uint32_t kChunk = 4096;
+    for (size_t off = 0; off < dump.size(); off += kChunk) {
+        const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kChunk, dump.size() - off));
+        if (!nic.dma.write(addr + off, dump.data() + off, n, delay))
+            return refuse(kStFailed, "map dump: DMA write at byte " + std::to_string(off) + " failed", data);
+    }
+    args.fill(0);
+    args[0] = static_cast<uint32_t>(dump.size());
+    args[1] = static_cast<uint32_t>(st.maps);
+    args[2] = static_cast<uint32_t>(st.entries);
+    return kStOk;
+}
+
+uint32_t Firmware::map_restore(nic::Nic& nic, Args& args, uint8_t* data, sc_core::sc_time& delay) {
+    if (!maps_) return refuse(kStNoProgram, "map restore: no program loaded", data);
+    const uint64_t addr = args[0] | (uint64_t{args[1]} << 32);
+    const uint32_t len = args[2];
+    std::vector<uint8_t> dump(len);
+    constexpr uint32_t kChunk = 4096;
+    for (uint32_t off = 0; off < len; off += kChunk) {
+        if (!nic.dma.read(addr + off, dump.data() + off, std::min(kChunk, len - off), delay))
+            return refuse(kStFailed, "map restore: DMA read at byte " + std::to_string(off) + " failed", data);
+    }
+    MapDumpStats st;
+    try {
+        st = restore_maps(*maps_, dump);
+    } catch (const Error& e) {
+        return refuse(kStBadArgs, std::string("map restore: ") + e.what(), data);
+    }
+    counters_[kFwMapOps] += st.entries;
+    args.fill(0);
+    args[0] = static_cast<uint32_t>(st.entries);
+    args[1] = static_cast<uint32_t>(st.refused);
     return kStOk;
 }
 

@@ -29,6 +29,8 @@ enum Command : uint32_t {
     kCmdMapCreate = 0x14,                  ///< in: args[0..4] type, key, value, max_entries, flags; data name; out: args[0] id
     kCmdMapInfo = 0x15,                    ///< in: args[0] map; out: args[0..6] definition, data name
     kCmdMapDigest = 0x16,                  ///< out: args[0] maps, data one u64 digest per map
+    kCmdMapDump = 0x17,                    ///< in: args[0..1] host address, [2] room; out: args[0] bytes, [1] maps, [2] entries
+    kCmdMapRestore = 0x18,                 ///< in: args[0..1] host address, [2] bytes; out: args[0] entries written, [1] refused
     kCmdCounters = nic::kCmdCounters,      ///< answered by the NIC: core then NIC counters
     kCmdFwCounters = 0x21,                 ///< out: args[0..5] FwCounter order
     kCmdReset = nic::kCmdReset,            ///< drops the program, its maps and created maps; resets the NIC

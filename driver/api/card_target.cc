@@ -20,7 +20,7 @@ namespace {
 constexpr double kRunLimitNs = 200e6;  // simulated time a packet or a batch may take
 }
 
-CardTarget::CardTarget(fw::Card& card) : card_(card), mbox_(card), rings_(card) {}
+CardTarget::CardTarget(fw::Card& card, FaultStats& stats) : card_(card), stats_(stats), mbox_(card), rings_(card) {}
 
 void CardTarget::reset() {
     const MailboxReply r = mbox_.call(fw::kCmdReset, Args{});
@@ -29,7 +29,26 @@ void CardTarget::reset() {
     rings_.setup();
     (void)card_.take_wire();
     shapes_.clear();
+    image_.clear();
+    started_ = false;
+    checkpoint_.clear();
+    shadow_ok_ = false;
+    log_.clear();
+    epoch_start_ = 0;
     in_flight_ = false;
+}
+
+uint64_t CardTarget::nic_counter(uint32_t c) { return card_.read64(nic::reg::kNicCounters + 8 * c); }
+
+CardTarget::Counts CardTarget::counts() {
+    Counts c;
+    const nic::NicCounter order[5] = {nic::kCntAborted, nic::kCntDrop, nic::kCntPass, nic::kCntTx, nic::kCntRedirect};
+    for (int i = 0; i < 5; ++i) c.verdicts[i] = nic_counter(order[i]);
+    c.cycles = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntCycles);
+    c.core_errors = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntErrors);
+    c.too_big = nic_counter(nic::kCntRxTooBig);
+    c.no_desc = nic_counter(nic::kCntRxNoDesc);
+    return c;
 }
 
 int CardTarget::put_image(uint32_t cmd, const std::vector<uint8_t>& image, std::string& msg) {
@@ -44,7 +63,13 @@ int CardTarget::put_image(uint32_t cmd, const std::vector<uint8_t>& image, std::
     a[2] = static_cast<uint32_t>(image.size());
     const MailboxReply r = mbox_.call(cmd, a);
     msg = r.message;
-    if (r.status != fw::kStOk) return MailboxClient::to_errno(r);
+    if (r.status != fw::kStOk) {
+        if (r.status == fw::kStBadImage) {
+            ++stats_.faults_image;
+            stats_.note("image", "the firmware refused the image: " + r.message);
+        }
+        return MailboxClient::to_errno(r);
+    }
     // The maps of the new program.
     shapes_.clear();
     for (uint32_t i = 0;; ++i) {
@@ -57,22 +82,43 @@ int CardTarget::put_image(uint32_t cmd, const std::vector<uint8_t>& image, std::
     return 0;
 }
 
-int CardTarget::load_and_start(const std::vector<uint8_t>& image, std::string& msg) {
-    if (const int rc = put_image(fw::kCmdLoadImage, image, msg)) return rc;
+int CardTarget::start(std::string& msg) {
     const MailboxReply r = mbox_.call(fw::kCmdStart, Args{});
     msg = r.message;
-    return MailboxClient::to_errno(r);
+    if (r.status != fw::kStOk) return MailboxClient::to_errno(r);
+    run_budget_ = card_.read32(nic::reg::kRunTimeout);
+    started_ = true;
+    return 0;
+}
+
+int CardTarget::load_and_start(const std::vector<uint8_t>& image, std::string& msg) {
+    const int rc = guarded([&] {
+        if (const int e = put_image(fw::kCmdLoadImage, image, msg)) return e;
+        return start(msg);
+    });
+    if (rc) return rc;
+    image_ = image;
+    checkpoint();
+    return 0;
 }
 
 int CardTarget::swap(const std::vector<uint8_t>& image, std::string& msg) {
     const std::vector<MapShape> before = shapes_;
-    const int rc = put_image(fw::kCmdSwap, image, msg);
-    if (rc) shapes_ = before;
-    return rc;
+    const int rc = guarded([&] { return put_image(fw::kCmdSwap, image, msg); });
+    if (rc) {
+        shapes_ = before;
+        return rc;
+    }
+    image_ = image;
+    // The log so far belongs to the old program. Packets of traffic in flight sent before the
+    // swap are not in the new log: a reset before they are collected loses them (counted).
+    if (in_flight_) epoch_replayable_ = false;
+    checkpoint();
+    return 0;
 }
 
 int CardTarget::caps(bpfnic_caps& out) {
-    const MailboxReply r = mbox_.call(fw::kCmdCaps, Args{}, {}, 4 * 64);
+    const MailboxReply r = guarded([&] { return mbox_.call(fw::kCmdCaps, Args{}, {}, 4 * 64); });
     if (r.status != fw::kStOk) return MailboxClient::to_errno(r);
     out.hardware = true;
     out.imem_bundles = r.args[1];
@@ -95,25 +141,24 @@ int CardTarget::caps(bpfnic_caps& out) {
 }
 
 void CardTarget::counters(bpfnic_counters& out) {
-    auto nicc = [&](nic::NicCounter c) { return card_.read64(nic::reg::kNicCounters + 8 * c); };
+    const MailboxReply r = guarded([&] { return mbox_.call(fw::kCmdFwCounters, Args{}); });
     auto core = [&](nic::CoreCounter c) { return card_.read64(nic::reg::kCoreCounters + 8 * c); };
-    out.rx_frames = nicc(nic::kCntRxFrames);
-    out.rx_bytes = nicc(nic::kCntRxBytes);
-    out.verdicts = {nicc(nic::kCntAborted), nicc(nic::kCntDrop), nicc(nic::kCntPass), nicc(nic::kCntTx),
-                    nicc(nic::kCntRedirect)};
-    out.rx_no_desc = nicc(nic::kCntRxNoDesc);
-    out.rx_too_big = nicc(nic::kCntRxTooBig);
-    out.host_rx = nicc(nic::kCntHostRx);
-    out.host_tx = nicc(nic::kCntHostTx);
-    out.wire_tx = nicc(nic::kCntWireTxFrames);
-    out.dma_reads = nicc(nic::kCntDmaReads);
-    out.dma_writes = nicc(nic::kCntDmaWrites);
+    out.rx_frames = nic_counter(nic::kCntRxFrames);
+    out.rx_bytes = nic_counter(nic::kCntRxBytes);
+    out.verdicts = {nic_counter(nic::kCntAborted), nic_counter(nic::kCntDrop), nic_counter(nic::kCntPass),
+                    nic_counter(nic::kCntTx), nic_counter(nic::kCntRedirect)};
+    out.rx_no_desc = nic_counter(nic::kCntRxNoDesc);
+    out.rx_too_big = nic_counter(nic::kCntRxTooBig);
+    out.host_rx = nic_counter(nic::kCntHostRx);
+    out.host_tx = nic_counter(nic::kCntHostTx);
+    out.wire_tx = nic_counter(nic::kCntWireTxFrames);
+    out.dma_reads = nic_counter(nic::kCntDmaReads);
+    out.dma_writes = nic_counter(nic::kCntDmaWrites);
     out.core_cycles = core(nic::kCntCycles);
     out.core_insns = core(nic::kCntInsns);
     out.core_bundles = core(nic::kCntBundles);
     out.core_packets = core(nic::kCntPackets);
     out.core_errors = core(nic::kCntErrors);
-    const MailboxReply r = mbox_.call(fw::kCmdFwCounters, Args{});
     out.fw_loads = r.args[fw::kFwLoads];
     out.fw_swaps = r.args[fw::kFwSwaps];
     out.fw_images_refused = r.args[fw::kFwImagesRefused];
@@ -122,34 +167,91 @@ void CardTarget::counters(bpfnic_counters& out) {
     out.fw_maps_kept = r.args[fw::kFwMapsKept];
 }
 
-std::array<uint64_t, 5> CardTarget::verdict_counters() {
-    std::array<uint64_t, 5> v{};
-    const nic::NicCounter order[5] = {nic::kCntAborted, nic::kCntDrop, nic::kCntPass, nic::kCntTx, nic::kCntRedirect};
-    for (int i = 0; i < 5; ++i) v[i] = card_.read64(nic::reg::kNicCounters + 8 * order[i]);
-    return v;
+void CardTarget::inject(const bpfnic_fault& f) {
+    fw::CardFaults& cf = card_.faults();
+    switch (f.kind) {
+        case BPFNIC_FAULT_IMAGE_BITFLIP:
+        case BPFNIC_FAULT_IMAGE_TRUNCATE:
+            if (f.bit > 7) throw Error(ErrorKind::BadInput, "inject fault: bit " + std::to_string(f.bit) + " is not 0..7");
+            cf.image = f.kind == BPFNIC_FAULT_IMAGE_BITFLIP ? fw::CardFaults::ImageFault::BitFlip
+                                                            : fw::CardFaults::ImageFault::Truncate;
+            cf.image_offset = f.offset;
+            cf.image_bit = f.bit;
+            return;
+        case BPFNIC_FAULT_MAILBOX_HANG: cf.mailbox_hang = true; return;
+        case BPFNIC_FAULT_DMA_TX:
+        case BPFNIC_FAULT_DMA_RX: {
+            if (f.after_packets >= layout::kRingSize - 1)
+                throw Error(ErrorKind::BadInput, "inject fault: after_packets " + std::to_string(f.after_packets) +
+                                                     " must be below the ring's " + std::to_string(layout::kRingSize - 1));
+            const bool tx = f.kind == BPFNIC_FAULT_DMA_TX;
+            const uint32_t first = tx ? rings_.tx_tail() : rings_.rx_head();
+            const uint32_t slot = static_cast<uint32_t>((first + f.after_packets) & (layout::kRingSize - 1));
+            const uint64_t base = tx ? layout::kTxBufAddr : layout::kRxBufAddr;
+            // The frame's buffer: TX, the card reads it; RX, the card writes the passed frame there.
+            cf.dma.push_back(fw::CardFaults::DmaFault{!tx, base + uint64_t{slot} * layout::kBufBytes, layout::kBufBytes, 1});
+            return;
+        }
+        case BPFNIC_FAULT_RESET:
+            cf.reset_at_rx_frames = nic_counter(nic::kCntRxFrames) + std::max<uint64_t>(1, f.after_packets);
+            return;
+    }
+    throw Error(ErrorKind::BadInput, "inject fault: unknown kind " + std::to_string(static_cast<int>(f.kind)));
 }
 
-uint64_t CardTarget::core_cycles() { return card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntCycles); }
-
-PacketOutcome CardTarget::run(const std::vector<uint8_t>& packet) {
-    if (in_flight_) throw Error(ErrorKind::BadInput, "run: traffic is in flight (collect it first)");
-    const auto v0 = verdict_counters();
-    const uint64_t c0 = core_cycles();
+std::optional<PacketOutcome> CardTarget::run_once(const std::vector<uint8_t>& packet) {
+    const Counts c0 = counts();
     const double t0 = card_.now_ns();
-    if (!rings_.post_tx(packet, fw::Card::kLoopbackPort)) throw Error(ErrorKind::Internal, "run: TX ring full");
+    if (!rings_.post_tx(packet, fw::Card::kLoopbackPort)) {
+        (void)rings_.reap_tx();
+        if (!rings_.post_tx(packet, fw::Card::kLoopbackPort)) throw Error(ErrorKind::Internal, "run: TX ring full");
+    }
     if (!card_.run_until_idle(kRunLimitNs)) throw Error(ErrorKind::Runtime, "run: the card did not finish the packet");
-    const auto v1 = verdict_counters();
+    if (card_was_reset()) return std::nullopt;
+    const Rings::TxReaped tx = rings_.reap_tx();
+    if (tx.errors) {
+        stats_.tx_errors += tx.errors;
+        ++stats_.faults_dma;
+        stats_.note("dma", "the card could not fetch a packet from host memory (DMA error): counted in tx_errors");
+        throw Error(ErrorKind::Internal, "run: the card could not fetch the packet from host memory (DMA error)");
+    }
+    const Counts c1 = counts();
     PacketOutcome out;
-    out.cycles = core_cycles() - c0;
+    out.cycles = c1.cycles - c0.cycles;
     out.duration_ns = card_.now_ns() - t0;
     int moved = -1;
     for (int i = 0; i < 5; ++i)
-        if (v1[i] != v0[i]) moved = moved < 0 ? i : 99;
+        if (c1.verdicts[i] != c0.verdicts[i]) moved = moved < 0 ? i : 99;
+    if (moved < 0 && c1.too_big != c0.too_big)
+        throw Error(ErrorKind::BadInput, "run: the packet of " + std::to_string(packet.size()) +
+                                             " bytes does not fit the card's packet buffer (counted in rx_too_big)");
     if (moved < 0 || moved > 4) throw Error(ErrorKind::Internal, "run: the packet moved " + std::string(moved < 0 ? "no" : "several") + " verdict counters");
     out.verdict = static_cast<uint32_t>(moved);
+    if (c1.core_errors != c0.core_errors) {
+        ++stats_.faults_bounds;
+        out.fault = "the card's core stopped the program with an error (a memory access outside the bounds the hardware checks)";
+        stats_.note("bounds", out.fault + ": the packet is XDP_ABORTED");
+    } else if (run_budget_ && out.verdict == kXdpAborted && out.cycles >= run_budget_) {
+        ++stats_.faults_budget;
+        out.fault = "the program ran past the card's budget of " + std::to_string(run_budget_) + " cycles per packet";
+        stats_.note("budget", out.fault + ": the packet is XDP_ABORTED");
+    }
     auto rx = rings_.reap_rx();
     auto wire = card_.take_wire();
-    if (out.verdict == kXdpPass && !rx.empty()) out.data = std::move(rx.front());
+    if (out.verdict == kXdpPass) {
+        if (!rx.empty()) {
+            out.data = std::move(rx.front());
+        } else if (c1.no_desc != c0.no_desc) {
+            ++stats_.rx_dropped;
+            out.fault = "the passed frame was dropped: no RX descriptor was posted";
+            stats_.note("ring", out.fault);
+        } else {
+            ++stats_.rx_errors;
+            ++stats_.faults_dma;
+            out.fault = "the passed frame was lost delivering it to the host (DMA error)";
+            stats_.note("dma", out.fault + ": counted in rx_errors");
+        }
+    }
     if ((out.verdict == kXdpTx || out.verdict == kXdpRedirect) && !wire.empty()) {
         out.data = std::move(wire.front().bytes);
         if (out.verdict == kXdpRedirect) out.redirect = wire.front().redirect;
@@ -157,16 +259,53 @@ PacketOutcome CardTarget::run(const std::vector<uint8_t>& packet) {
     return out;
 }
 
-bool CardTarget::send(const std::vector<uint8_t>& packet) {
-    if (!in_flight_) {
-        in_flight_ = true;
-        base_verdicts_ = verdict_counters();
-        base_cycles_ = core_cycles();
-        base_time_ = card_.now_ns();
-        sent_ = 0;
+PacketOutcome CardTarget::run(const std::vector<uint8_t>& packet) {
+    if (in_flight_) throw Error(ErrorKind::BadInput, "run: traffic is in flight (collect it first)");
+    ensure_alive();
+    maybe_checkpoint();
+    epoch_start_ = log_.size();
+    epoch_replayable_ = true;
+    log(LogEntry{LogEntry::kPacket, 0, 0, packet, {}});
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        std::optional<PacketOutcome> o;
+        try {
+            o = run_once(packet);
+        } catch (const Error&) {
+            if (log_.size() > epoch_start_) log_.pop_back();  // it did not run
+            epoch_start_ = log_.size();
+            throw;
+        }
+        if (o) {
+            epoch_start_ = log_.size();
+            return *o;
+        }
+        ++stats_.faults_reset;
+        stats_.note("reset", "the card reset itself while running a packet");
+        recover("the card reset itself");
+        ++stats_.packets_replayed;
     }
-    if (!rings_.post_tx(packet, fw::Card::kLoopbackPort)) return false;
+    throw Error(ErrorKind::Internal, "run: the card kept resetting while running the packet");
+}
+
+void CardTarget::begin_epoch() {
+    ensure_alive();
+    maybe_checkpoint();
+    in_flight_ = true;
+    epoch_start_ = log_.size();
+    epoch_replayable_ = true;
+    base_ = counts();
+    base_time_ = card_.now_ns();
+    sent_ = tx_errors_ = replayed_ = lost_ = 0;
+}
+
+bool CardTarget::send(const std::vector<uint8_t>& packet) {
+    if (!in_flight_) begin_epoch();
+    if (!rings_.post_tx(packet, fw::Card::kLoopbackPort)) {
+        tx_errors_ += rings_.reap_tx().errors;
+        if (!rings_.post_tx(packet, fw::Card::kLoopbackPort)) return false;
+    }
     ++sent_;
+    log(LogEntry{LogEntry::kPacket, 0, 0, packet, {}});
     return true;
 }
 
@@ -176,20 +315,59 @@ void CardTarget::advance(double ns) {
 }
 
 void CardTarget::collect(bpfnic_batch_result& out) {
-    if (!card_.run_until_idle(kRunLimitNs)) throw Error(ErrorKind::Runtime, "collect: the card did not drain its queues");
-    const auto v = verdict_counters();
+    for (int attempt = 0;; ++attempt) {
+        if (!card_.run_until_idle(kRunLimitNs)) throw Error(ErrorKind::Runtime, "collect: the card did not drain its queues");
+        if (!card_was_reset()) break;
+        if (attempt == 3) throw Error(ErrorKind::Internal, "collect: the card kept resetting");
+        ++stats_.faults_reset;
+        stats_.note("reset", "the card reset itself with " + std::to_string(sent_) + " packets in flight");
+        recover("the card reset itself");
+    }
+    const Counts c = counts();
+    const Rings::TxReaped tx = rings_.reap_tx();
+    tx_errors_ += tx.errors;
+    std::vector<std::vector<uint8_t>> passed = rings_.reap_rx();
     if (in_flight_) {
+        bpfnic_verdicts v{c.verdicts[0] - base_.verdicts[0], c.verdicts[1] - base_.verdicts[1], c.verdicts[2] - base_.verdicts[2],
+                          c.verdicts[3] - base_.verdicts[3], c.verdicts[4] - base_.verdicts[4]};
         out.packets_in += sent_;
-        out.verdicts.aborted += v[0] - base_verdicts_[0];
-        out.verdicts.drop += v[1] - base_verdicts_[1];
-        out.verdicts.pass += v[2] - base_verdicts_[2];
-        out.verdicts.tx += v[3] - base_verdicts_[3];
-        out.verdicts.redirect += v[4] - base_verdicts_[4];
-        out.cycles += core_cycles() - base_cycles_;
+        out.verdicts.aborted += v.aborted;
+        out.verdicts.drop += v.drop;
+        out.verdicts.pass += v.pass;
+        out.verdicts.tx += v.tx;
+        out.verdicts.redirect += v.redirect;
+        const uint64_t too_big = c.too_big - base_.too_big;
+        out.errors += tx_errors_ + too_big + lost_;
+        out.replayed += replayed_;
+        if (tx_errors_) {
+            stats_.tx_errors += tx_errors_;
+            ++stats_.faults_dma;
+            stats_.note("dma", "the card could not fetch " + std::to_string(tx_errors_) +
+                                   " packet(s) from host memory (DMA error): counted as errors");
+        }
+        const uint64_t bound_errors = c.core_errors - base_.core_errors;
+        if (bound_errors) {
+            stats_.faults_bounds += bound_errors;
+            stats_.note("bounds", std::to_string(bound_errors) + " packet(s) stopped by the card's core with an error: XDP_ABORTED");
+        }
+        if (v.pass > passed.size()) {
+            const uint64_t lost = v.pass - passed.size();
+            const uint64_t no_desc = std::min<uint64_t>(lost, c.no_desc - base_.no_desc);
+            out.pass_lost += lost;
+            stats_.rx_dropped += no_desc;
+            if (no_desc) stats_.note("ring", std::to_string(no_desc) + " passed frame(s) dropped: no RX descriptor posted");
+            if (lost > no_desc) {
+                stats_.rx_errors += lost - no_desc;
+                ++stats_.faults_dma;
+                stats_.note("dma", std::to_string(lost - no_desc) + " passed frame(s) lost delivering them to the host (DMA error)");
+            }
+        }
+        out.cycles += c.cycles - base_.cycles;
         out.duration_ns += card_.now_ns() - base_time_;
+        epoch_start_ = log_.size();
     }
     in_flight_ = false;
-    for (auto& f : rings_.reap_rx()) out.passed.push_back(std::move(f));
+    for (auto& f : passed) out.passed.push_back(std::move(f));
     for (auto& w : card_.take_wire()) (w.port == fw::Card::kTestPort ? out.transmitted : out.redirected).push_back(std::move(w.bytes));
 }
 
@@ -201,7 +379,8 @@ int CardTarget::map_lookup(uint32_t map, const void* key, void* value) {
     Args a{};
     a[0] = map;
     const auto* k = static_cast<const uint8_t*>(key);
-    const MailboxReply r = mbox_.call(fw::kCmdMapLookup, a, std::vector<uint8_t>(k, k + s->key_size), s->value_size);
+    const MailboxReply r =
+        guarded([&] { return mbox_.call(fw::kCmdMapLookup, a, std::vector<uint8_t>(k, k + s->key_size), s->value_size); });
     if (r.status == fw::kStOk) std::memcpy(value, r.data.data(), s->value_size);
     return MailboxClient::to_errno(r);
 }
@@ -213,9 +392,14 @@ int CardTarget::map_update(uint32_t map, const void* key, const void* value, uin
     a[0] = map;
     a[1] = static_cast<uint32_t>(flags);
     a[2] = static_cast<uint32_t>(flags >> 32);
-    std::vector<uint8_t> data(static_cast<const uint8_t*>(key), static_cast<const uint8_t*>(key) + s->key_size);
-    data.insert(data.end(), static_cast<const uint8_t*>(value), static_cast<const uint8_t*>(value) + s->value_size);
-    return MailboxClient::to_errno(mbox_.call(fw::kCmdMapUpdate, a, data));
+    const auto* k = static_cast<const uint8_t*>(key);
+    const auto* v = static_cast<const uint8_t*>(value);
+    std::vector<uint8_t> data(k, k + s->key_size);
+    data.insert(data.end(), v, v + s->value_size);
+    const int rc = MailboxClient::to_errno(guarded([&] { return mbox_.call(fw::kCmdMapUpdate, a, data); }));
+    if (rc == 0)
+        log(LogEntry{LogEntry::kUpdate, map, flags, std::vector<uint8_t>(k, k + s->key_size), std::vector<uint8_t>(v, v + s->value_size)});
+    return rc;
 }
 
 int CardTarget::map_delete(uint32_t map, const void* key) {
@@ -224,7 +408,10 @@ int CardTarget::map_delete(uint32_t map, const void* key) {
     Args a{};
     a[0] = map;
     const auto* k = static_cast<const uint8_t*>(key);
-    return MailboxClient::to_errno(mbox_.call(fw::kCmdMapDelete, a, std::vector<uint8_t>(k, k + s->key_size)));
+    const std::vector<uint8_t> kb(k, k + s->key_size);
+    const int rc = MailboxClient::to_errno(guarded([&] { return mbox_.call(fw::kCmdMapDelete, a, kb); }));
+    if (rc == 0) log(LogEntry{LogEntry::kDelete, map, 0, kb, {}});
+    return rc;
 }
 
 int CardTarget::map_next_key(uint32_t map, const void* key, void* next) {
@@ -235,7 +422,7 @@ int CardTarget::map_next_key(uint32_t map, const void* key, void* next) {
     a[1] = key ? 1 : 0;
     std::vector<uint8_t> data;
     if (key) data.assign(static_cast<const uint8_t*>(key), static_cast<const uint8_t*>(key) + s->key_size);
-    const MailboxReply r = mbox_.call(fw::kCmdMapNextKey, a, data, s->key_size);
+    const MailboxReply r = guarded([&] { return mbox_.call(fw::kCmdMapNextKey, a, data, s->key_size); });
     if (r.status == fw::kStOk) std::memcpy(next, r.data.data(), s->key_size);
     return MailboxClient::to_errno(r);
 }
@@ -246,7 +433,8 @@ uint32_t CardTarget::map_value_size(uint32_t map) {
 }
 
 std::vector<uint64_t> CardTarget::map_digests() {
-    const MailboxReply r = mbox_.call(fw::kCmdMapDigest, Args{}, {}, static_cast<uint32_t>(8 * shapes_.size()));
+    const MailboxReply r =
+        guarded([&] { return mbox_.call(fw::kCmdMapDigest, Args{}, {}, static_cast<uint32_t>(8 * shapes_.size())); });
     std::vector<uint64_t> out(shapes_.size());
     if (r.status == fw::kStOk) std::memcpy(out.data(), r.data.data(), 8 * std::min<size_t>(out.size(), r.args[0]));
     return out;

@@ -40,7 +40,7 @@ int bpfnic_dev__open(const bpfnic_dev_opts* opts, bpfnic_dev** dev) {
     if (hardware) {
         if (g_card_held) return fail(-EBUSY, "dev__open: the card is already open in this process");
         try {
-            d->card = std::make_unique<CardTarget>(fw::Card::get());
+            d->card = std::make_unique<CardTarget>(fw::Card::get(), d->faults);
             d->card->reset();
         } catch (const Error& e) {
             return fail(errno_of(e), std::string("dev__open: ") + e.what());
@@ -101,6 +101,7 @@ int bpfnic_dev__counters(bpfnic_dev* dev, bpfnic_counters* out) {
         try {
             *out = bpfnic_counters{};
             dev->card->counters(*out);
+            dev->faults.fill(*out);
             return 0;
         } catch (const Error& e) {
             return fail(errno_of(e), e.what());
@@ -121,4 +122,29 @@ int bpfnic_dev__advance(bpfnic_dev* dev, double ns) {
 #endif
     (void)ns;
     return fail(-ENODEV, "dev__advance: no card: " + dev->why_no_hardware);
+}
+
+int bpfnic_dev__inject_fault(bpfnic_dev* dev, const bpfnic_fault* fault) {
+    clear_error();
+    if (!dev || !fault) return fail(-EINVAL, "dev__inject_fault: null argument");
+    if (fault->sz < offsetof(bpfnic_fault, bit) + sizeof(uint8_t))
+        return fail(-EINVAL, "dev__inject_fault: fault.sz " + std::to_string(fault->sz) + " is too small");
+#ifdef BPFNIC_HAVE_CARD
+    if (dev->card) {
+        try {
+            dev->card->inject(*fault);
+            return 0;
+        } catch (const Error& e) {
+            return fail(errno_of(e), e.what());
+        }
+    }
+#endif
+    return fail(-ENODEV, "dev__inject_fault: faults are injected on the card: " + dev->why_no_hardware);
+}
+
+int bpfnic_dev__fault_log(bpfnic_dev* dev, std::vector<bpfnic_fault_event>* events) {
+    clear_error();
+    if (!dev || !events) return fail(-EINVAL, "dev__fault_log: null argument");
+    *events = dev->faults.log;
+    return 0;
 }

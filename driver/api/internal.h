@@ -12,6 +12,7 @@
 #include "compiler/capability.h"
 #include "compiler/error.h"
 #include "compiler/program.h"
+#include "driver/api/fault_stats.h"
 #include "driver/api/target.h"
 #include "driver/api/xcheck.h"
 #include "driver/bpfnic.h"
@@ -39,6 +40,7 @@ struct bpfnic_dev {
     std::unique_ptr<bpfnic::api::CardTarget> card;  ///< null without a card
     bpfnic_prog* offloaded = nullptr;               ///< the program the card runs
     std::vector<bpfnic_prog*> progs;                ///< every loaded program
+    bpfnic::api::FaultStats faults;                 ///< what went wrong and what the driver did
     ~bpfnic_dev();
 };
 

@@ -5,6 +5,7 @@
 #include "driver/api/mailbox_client.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "compiler/error.h"
@@ -41,10 +42,14 @@ MailboxReply MailboxClient::call(uint32_t cmd, const std::array<uint32_t, 16>& a
     const uint32_t seq = card_.read32(reg::kMboxSeq);
     card_.write32(reg::kMboxCmd, cmd);
     // The core thread answers between packets: a bounded wait in simulated time.
-    const double limit = card_.now_ns() + 50e6;
+    const double limit = card_.now_ns() + timeout_ns_;
     while (card_.read32(reg::kMboxSeq) == seq) {
-        if (card_.now_ns() > limit)
-            throw Error(ErrorKind::Internal, "mailbox: command 0x" + std::to_string(cmd) + " not answered in 50 ms");
+        if (card_.now_ns() > limit) {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "0x%02x", cmd);
+            throw MailboxTimeout("mailbox: command " + std::string(hex) + " not answered in " +
+                                 std::to_string(static_cast<uint64_t>(timeout_ns_ / 1e6)) + " ms of card time");
+        }
         card_.step();
     }
     MailboxReply r;

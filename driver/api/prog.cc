@@ -50,6 +50,11 @@ void build_software(bpfnic_prog& p, bool xcheck, bpfnic_prog* carry_from) {
     std::vector<std::unique_ptr<EngineTarget>> sw;
     if (!p.offloaded || xcheck) {
         try {
+            // Programs the verifier did not check (raw ones, no program type) run on the
+            // interpreter: it bounds-checks every access and stops a run at its instruction
+            // budget, where the JIT would trust the program (docs/reliability.md).
+            if (p.obj.programs[p.entry].type == ProgType::Unspec)
+                throw Error(ErrorKind::Unsupported, "unverified programs do not run on the JIT");
             sw.push_back(std::make_unique<EngineTarget>("jit", p.obj, p.entry));
         } catch (const Error& e) {
             // A program the JIT cannot take (callx, which it runs only verified) runs on the interpreter.
@@ -151,12 +156,18 @@ int bpfnic_prog__load_object(bpfnic_dev* dev, const Object& obj, const bpfnic_pr
             std::string msg;
             if (const int rc = dev->card->load_and_start(plan.image, msg)) {
                 dev->card->reset();
-                return fail(rc, p->name + ": the card refused the image: " + msg);
+                if (c.offload == BPFNIC_OFFLOAD_REQUIRE) return fail(rc, p->name + ": the card refused the image: " + msg);
+                // offload=auto: the program runs on the JIT, saying why.
+                p->refusal = Refusal{-1, "the card refused the image: " + msg};
+                p->fallback_reason = p->refusal->text();
+                ++dev->faults.fallbacks;
+                dev->faults.note("fallback", p->name + ": " + p->fallback_reason + " (running on the JIT)");
+            } else {
+                p->offloaded = true;
+                p->bundles = plan.bundles;
+                p->primary = dev->card.get();
+                dev->offloaded = p.get();
             }
-            p->offloaded = true;
-            p->bundles = plan.bundles;
-            p->primary = dev->card.get();
-            dev->offloaded = p.get();
         }
 #endif
         build_software(*p, c.xcheck, nullptr);

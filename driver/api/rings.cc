@@ -31,7 +31,25 @@ void Rings::setup() {
     card_.write64(nic::reg::kTxRing + nic::reg::kRingBaseLo, kTxRingAddr);
     card_.write32(nic::reg::kTxRing + nic::reg::kRingSize, kRingSize);
     tx_tail_ = 0;
+    tx_clean_ = 0;
     rx_next_ = 0;
+}
+
+uint32_t Rings::rx_head() { return card_.read32(nic::reg::kRxRing + nic::reg::kRingHead); }
+
+Rings::TxReaped Rings::reap_tx() {
+    TxReaped r;
+    const uint32_t head = card_.read32(nic::reg::kTxRing + nic::reg::kRingHead);
+    for (; tx_clean_ != head; tx_clean_ = (tx_clean_ + 1) & (kRingSize - 1)) {
+        const uint64_t da = kTxRingAddr + uint64_t{tx_clean_} * nic::desc::kBytes;
+        uint16_t flags = 0;
+        card_.host_read(da + nic::desc::kFlags, &flags, 2);
+        ++r.done;
+        if ((flags & nic::desc::kFlagError) || !(flags & nic::desc::kFlagDone)) ++r.errors;
+        const uint16_t clear = 0;
+        card_.host_write(da + nic::desc::kFlags, &clear, 2);
+    }
+    return r;
 }
 
 uint32_t Rings::tx_pending() {
@@ -43,7 +61,8 @@ bool Rings::post_tx(const std::vector<uint8_t>& frame, unsigned port) {
     if (frame.empty() || frame.size() > kBufBytes)
         throw Error(ErrorKind::BadInput, "packet of " + std::to_string(frame.size()) + " bytes: the card takes 1.." +
                                              std::to_string(kBufBytes));
-    if (tx_pending() == kRingSize - 1) return false;
+    // Full: the card has not taken kRingSize - 1 frames, or completions wait to be reaped.
+    if (tx_pending() == kRingSize - 1 || ((tx_tail_ + 1) & (kRingSize - 1)) == tx_clean_) return false;
     const uint64_t buf = kTxBufAddr + uint64_t{tx_tail_} * kBufBytes;
     card_.host_write(buf, frame.data(), frame.size());
     uint8_t d[nic::desc::kBytes] = {};

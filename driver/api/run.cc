@@ -77,6 +77,10 @@ int bpfnic_prog__run_batch(bpfnic_prog* prog, const std::vector<std::vector<uint
     clear_error();
     if (!prog || !result) return fail(-EINVAL, "prog run batch: null argument");
     *result = bpfnic_batch_result{};
+    for (size_t i = 0; i < packets.size(); ++i)
+        if (packets[i].empty() || packets[i].size() > XdpBuff::kMaxPacket)
+            return fail(-EINVAL, prog->name + ": packet " + std::to_string(i) + " of " + std::to_string(packets[i].size()) +
+                                     " bytes: every engine takes 1.." + std::to_string(XdpBuff::kMaxPacket));
     try {
 #ifdef BPFNIC_HAVE_CARD
         if (prog->offloaded && !prog->xcheck) {
@@ -114,6 +118,9 @@ int bpfnic_prog__send(bpfnic_prog* prog, const std::vector<std::vector<uint8_t>>
         int sent = 0;
         try {
             for (const auto& pkt : packets) {
+                if (pkt.empty() || pkt.size() > XdpBuff::kMaxPacket)
+                    return sent ? sent : fail(-EINVAL, prog->name + ": packet of " + std::to_string(pkt.size()) +
+                                                           " bytes: every engine takes 1.." + std::to_string(XdpBuff::kMaxPacket));
                 if (!card->send(pkt))
                     return sent ? sent : fail(-ENOSPC, prog->name + ": the TX ring is full (collect first)");
                 ++sent;

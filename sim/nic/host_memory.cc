@@ -45,6 +45,11 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& dela
         p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
+    if (fault_hook_ && fault_hook_(p.get_command() == tlm::TLM_WRITE_COMMAND, addr, n)) {
+        delay += latency_;
+        p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
     switch (p.get_command()) {
         case tlm::TLM_READ_COMMAND:
             std::memcpy(p.get_data_ptr(), mem_.data() + addr, n);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -24,6 +25,10 @@ public:
     /// Host CPU accesses (no time); throw std::out_of_range outside the memory.
     void write(uint64_t addr, const void* src, uint64_t n);
     void read(uint64_t addr, void* dst, uint64_t n) const;
+    /// Fault injection: a DMA transfer for which the hook returns true fails with an address error
+    /// response (as an IOMMU fault would) and moves no data. Null: no faults.
+    using FaultHook = std::function<bool(bool write, uint64_t addr, uint64_t n)>;
+    void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
 
 private:
     void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay);
@@ -32,6 +37,7 @@ private:
     std::vector<uint8_t> mem_;
     sc_core::sc_time latency_;
     sc_core::sc_time per_byte_;
+    FaultHook fault_hook_;
 };
 
 }  // namespace bpfnic::sim::nic
