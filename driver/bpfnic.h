@@ -338,3 +338,8 @@ struct bpfnic_fault_event {
 };
 /// The device's fault events, oldest first (the latest 256).
 int bpfnic_dev__fault_log(bpfnic_dev* dev, std::vector<bpfnic_fault_event>* events);
+
+/// The card's per-packet cycle budget (default 10,000,000; 0 turns it off): a run that reaches it
+/// is stopped as XDP_ABORTED and counted in faults_budget (-ENODEV without a card). Software
+/// engines stop unverified programs at the interpreter's instruction budget (2^26).
+int bpfnic_dev__set_cycle_budget(bpfnic_dev* dev, uint32_t cycles);

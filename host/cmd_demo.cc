@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// bpfnic demo: the main job. Loads every built-in IO module (the example objects), runs the same
-// generated traffic through each XDP program on the interpreter and, in cross-check mode, on every
-// other engine that can run it, and prints one table row per program: verdicts, instructions,
-// time per packet per engine, cycles per packet on hardware, mismatches.
+// bpfnic demo: the main job. Loads every built-in IO module (the example objects) through the
+// driver, runs the same generated traffic through each XDP program in the driver's cross-check
+// mode (the card when it can run the program, the JIT, the interpreter as reference) and prints
+// one table row per program: verdicts, instructions, time per packet per engine, cycles per
+// packet on the card, mismatches.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -13,7 +14,7 @@
 #include "host/object_select.h"
 #include "host/packet_source.h"
 #include "host/progress.h"
-#include "host/run_session.h"
+#include "host/driver_session.h"
 #include "host/summary.h"
 #include "host/table.h"
 
@@ -115,12 +116,14 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
     }
     const fs::path dir = examples_dir(cli, vm);
     const std::string spec = vm["gen"].as<std::string>();
-    SessionOptions so;
-    so.engine = vm["engine"].as<std::string>();
+    const std::string engine = vm["engine"].as<std::string>();
     const bool json = vm["json"].as<bool>();
     // Reject a bad spec or engine before any module runs.
     PacketSource::from_spec(spec);
-    RunSession::check_engine_name(so.engine);
+    if (engine != "interp" && engine != "jit" && engine != "hw" && engine != "xcheck")
+        throw Error(ErrorKind::NotFound, "unknown engine '" + engine + "' (known: interp, jit, hw, xcheck)");
+    // One device for every module: each program is loaded, run and unloaded in turn.
+    Device device(engine == "hw" || engine == "xcheck");
 
     std::vector<fs::path> objects;
     for (const auto& e : fs::directory_iterator(dir))
@@ -151,16 +154,23 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
             const std::string name = entries.size() == 1 ? module : module + ":" + obj.programs[entry].name;
             try {
                 verify_entry(obj, entry);
-                RunSession session(obj, entry, so);
+                SessionSpec ss;
+                ss.prog = obj.programs[entry].name;
+                ss.engine = engine;
+                Session session(device, obj, ss);
                 PacketSource src = PacketSource::from_spec(spec);
                 Progress progress(cli.err, cli.err_is_tty, "bpfnic demo " + name, src.total());
                 PcapPacket pkt;
                 while (src.next(pkt)) {
-                    session.run_packet(pkt.data);
+                    try {
+                        session.run(pkt.data);
+                    } catch (const Error& e) {
+                        throw Error(e.kind(), "packet " + std::to_string(src.index()) + ": " + e.what());
+                    }
                     progress.update(src.index());
                 }
                 progress.finish();
-                RunReport r = session.report();
+                RunReport r = session.report(obj, entry);
                 r.input_kind = src.kind();
                 r.input = src.description();
                 mismatches += r.mismatches.value_or(0);
@@ -183,7 +193,7 @@ int cmd_demo(const std::vector<std::string>& args, Cli& cli) {
         for (const auto& e : engines_seen) cli.out << " " << e;
         cli.out << "\n\n";
         print_table(cli.out, rows);
-        if (so.engine == "xcheck")
+        if (engine == "xcheck")
             cli.out << "\n" << (mismatches ? "MISMATCHES between engines: " + std::to_string(mismatches)
                                            : std::string("no mismatches: every engine that ran agrees with the interpreter on every packet"))
                     << "\n";

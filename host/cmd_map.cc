@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: MIT
-// bpfnic map dump|lookup|update: the maps of a finished run, read from its JSON report (--report)
-// or produced by running the object over the given traffic first (OBJ with run's options; with
-// neither --pcap nor --gen, the maps as loaded: global data and --init contents). update edits a
-// report's map with the kernel's update rules, for the next run to start from.
+// bpfnic map dump|lookup|update: the maps of a program through the driver's map calls
+// (bpfnic_map__*). The program is either run on the spot (OBJ with run's options; with neither
+// --pcap nor --gen, loaded only: global data and --init contents) or rebuilt from a finished
+// run's report (--report: its object and program loaded on the interpreter, its maps filled from
+// the report). update writes one entry with the kernel's rules and saves the map back into the
+// report, for the next run to start from.
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "compiler/error.h"
+#include "driver/report.h"
 #include "driver/test_run.h"
 #include "host/cli.h"
+#include "host/driver_session.h"
 #include "host/exit_code.h"
+#include "host/map_json.h"
 #include "host/map_update.h"
+#include "host/object_select.h"
 #include "host/run_command.h"
 #include "host/summary.h"
 
@@ -21,7 +29,7 @@ namespace po = boost::program_options;
 
 namespace {
 
-nlohmann::json maps_from_report(const std::string& path) {
+nlohmann::json read_report(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw Error(ErrorKind::NotFound, path + ": no such file");
     nlohmann::json j;
@@ -32,17 +40,67 @@ nlohmann::json maps_from_report(const std::string& path) {
     }
     if (!j.is_object() || !j.contains("maps") || !j["maps"].is_object())
         throw Error(ErrorKind::BadInput, path + ": not a bpfnic run report (no \"maps\" object)");
+    if (!j.contains("object") || !j["object"].is_string() || !j.contains("program") || !j["program"].is_string())
+        throw Error(ErrorKind::BadInput, path + ": not a bpfnic run report (no \"object\" and \"program\")");
     for (const auto& [name, m] : j["maps"].items())
-        if (!m.is_object() || !m.contains("type") || !m.contains("entries") || !m.contains("key_size") ||
-            !m.contains("value_size") || !m.contains("max_entries"))
-            throw Error(ErrorKind::BadInput, path + ": map '" + name + "' lacks type, sizes or entries");
-    return j["maps"];
+        if (!m.is_object() || !m.contains("entries"))
+            throw Error(ErrorKind::BadInput, path + ": map '" + name + "' lacks its entries");
+    return j;
 }
 
-std::string map_names(const nlohmann::json& maps) {
+/// A program whose maps the command works on: run on the spot, or rebuilt from a report.
+struct LoadedMaps {
+    std::unique_ptr<Device> device;
+    std::unique_ptr<Session> session;
+    std::string source;  ///< the object or report path, for messages
+    bpfnic_prog* prog() const { return session->prog(); }
+};
+
+LoadedMaps from_report(const std::string& path, const nlohmann::json& report) {
+    const std::string obj_path = report["object"].get<std::string>();
+    Object obj;
+    try {
+        obj = open_object(obj_path);
+    } catch (const Error& e) {
+        throw Error(e.kind(), path + ": the report's object: " + e.what());
+    }
+    LoadedMaps l;
+    l.source = path;
+    l.device = std::make_unique<Device>(false);
+    SessionSpec spec;
+    spec.prog = report["program"].get<std::string>();
+    spec.engine = "interp";
+    spec.verify = false;  // no packet runs: the program only holds the maps
+    l.session = std::make_unique<Session>(*l.device, obj, spec);
+    for (const auto& [name, m] : report["maps"].items()) {
+        bpfnic_map* map = bpfnic_prog__map(l.prog(), name.c_str());
+        if (!map) throw Error(ErrorKind::BadInput, path + ": map '" + name + "' is not a map of " + obj_path);
+        if (m["entries"].is_null() || bpfnic_map__def(map)->read_only) continue;  // as the object loads it
+        prog_map_from_json(map, m, path + ": map '" + name + "'");
+    }
+    return l;
+}
+
+std::string map_names(bpfnic_prog* prog) {
     std::string s;
-    for (const auto& [name, m] : maps.items()) s += (s.empty() ? "" : ", ") + name;
+    for (const auto& name : bpfnic_prog__map_names(prog)) s += (s.empty() ? "" : ", ") + name;
     return s.empty() ? "none" : s;
+}
+
+bpfnic_map* find_map(const LoadedMaps& l, const std::string& name) {
+    bpfnic_map* map = bpfnic_prog__map(l.prog(), name.c_str());
+    if (!map) throw Error(ErrorKind::NotFound, l.source + ": no map '" + name + "' (maps: " + map_names(l.prog()) + ")");
+    return map;
+}
+
+void write_report(const std::string& path, const nlohmann::json& report) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp);
+        out << report.dump(2) << "\n";
+        if (!out) throw Error(ErrorKind::BadInput, tmp + ": cannot write");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(ErrorKind::BadInput, path + ": cannot replace");
 }
 
 }  // namespace
@@ -51,8 +109,8 @@ int cmd_map(const std::vector<std::string>& args, Cli& cli) {
     po::options_description desc("Options");
     desc.add_options()
         ("help,h", "show this help")
-        ("report", po::value<std::string>(), "read the maps from this run report (bpfnic run --report) instead of running OBJ")
-        ("map", po::value<std::string>(), "the map to show (dump: default all; lookup: required)")
+        ("report", po::value<std::string>(), "work on the maps of this run report (bpfnic run --report) instead of running OBJ")
+        ("map", po::value<std::string>(), "the map to show (dump: default all; lookup, update: required)")
         ("key", po::value<std::string>(), "lookup, update: the key as hex bytes, e.g. \"06 00 00 00\"")
         ("value", po::value<std::string>(), "update: the value as hex bytes")
         ("flags", po::value<std::string>()->default_value("any"), "update: any, noexist (create only) or exist (replace only)")
@@ -64,6 +122,7 @@ int cmd_map(const std::vector<std::string>& args, Cli& cli) {
                    "  bpfnic map dump build/examples/xdp1.o --gen count=500 --map rxcnt -j\n"
                    "  bpfnic run build/examples/xdp1.o --report r.json && bpfnic map dump --report r.json --map rxcnt\n"
                    "  bpfnic map lookup --report r.json --map rxcnt --key \"06 00 00 00\"\n"
+                   "  bpfnic map lookup build/examples/xdp1.o --engine hw --gen count=100 --map rxcnt --key \"11 00 00 00\"\n"
                    "  bpfnic map dump build/examples/globals.o\n"
                    "  bpfnic map update --report r.json --map rxcnt --key \"06 00 00 00\" --value \"2a 00 00 00 00 00 00 00\"\n"
                    "  bpfnic run build/examples/xdp1.o --map rxcnt=r.json   # the next run starts from the edited map\n");
@@ -74,49 +133,42 @@ int cmd_map(const std::vector<std::string>& args, Cli& cli) {
     const std::string verb = vm["verb"].as<std::string>();
     if (verb != "dump" && verb != "lookup" && verb != "update")
         throw Error(ErrorKind::BadInput, "map: unknown verb '" + verb + "' (known: dump, lookup, update)");
+    const bool have_obj = vm.count("object") != 0, have_report = vm.count("report") != 0;
     if (verb == "update") {
-        if (!vm.count("report")) throw Error(ErrorKind::BadInput, "map update: --report REPORT.json is required");
+        if (!have_report) throw Error(ErrorKind::BadInput, "map update: --report REPORT.json is required");
         if (!vm.count("map") || !vm.count("key") || !vm.count("value"))
             throw Error(ErrorKind::BadInput, "map update: --map NAME, --key HEX and --value HEX are required");
-        const std::string path = vm["report"].as<std::string>(), name = vm["map"].as<std::string>();
-        maps_from_report(path);  // validates the report
-        std::ifstream in(path);
-        nlohmann::json report = nlohmann::json::parse(in);
-        if (!report["maps"].contains(name))
-            throw Error(ErrorKind::NotFound, path + ": no map '" + name + "' (maps: " + map_names(report["maps"]) + ")");
-        update_report_map(report["maps"][name], name, vm["key"].as<std::string>(), vm["value"].as<std::string>(),
-                          vm["flags"].as<std::string>());
-        const std::string tmp = path + ".tmp";
-        {
-            std::ofstream out(tmp);
-            out << report.dump(2) << "\n";
-            if (!out) throw Error(ErrorKind::BadInput, tmp + ": cannot write");
-        }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(ErrorKind::BadInput, path + ": cannot replace");
-        cli.out << path << ": map '" << name << "' updated\n";
-        return exit_code::kOk;
     }
-    const bool have_obj = vm.count("object") != 0, have_report = vm.count("report") != 0;
     if (have_obj == have_report) throw Error(ErrorKind::BadInput, "map " + verb + ": give either OBJ or --report REPORT.json");
 
-    nlohmann::json maps;
+    nlohmann::json report;
+    LoadedMaps loaded;
     if (have_report) {
-        maps = maps_from_report(vm["report"].as<std::string>());
+        const std::string path = vm["report"].as<std::string>();
+        report = read_report(path);
+        loaded = from_report(path, report);
     } else {
         RunArgs ra = run_args_from(vm, "init");
         ra.no_packets = !ra.pcap && !ra.gen;
-        maps = execute_run(ra, cli).maps;
+        FinishedRun run = execute_run(ra, cli);
+        loaded.device = std::move(run.device);
+        loaded.session = std::move(run.session);
+        loaded.source = ra.object;
     }
-    const std::string source = have_report ? vm["report"].as<std::string>() : vm["object"].as<std::string>();
-    std::string selected;
-    if (vm.count("map")) {
-        selected = vm["map"].as<std::string>();
-        if (!maps.contains(selected))
-            throw Error(ErrorKind::NotFound, source + ": no map '" + selected + "' (maps: " + map_names(maps) + ")");
+    bpfnic_map* selected = vm.count("map") ? find_map(loaded, vm["map"].as<std::string>()) : nullptr;
+
+    if (verb == "update") {
+        update_map_entry(selected, vm["key"].as<std::string>(), vm["value"].as<std::string>(), vm["flags"].as<std::string>());
+        const std::string name = bpfnic_map__def(selected)->name, path = vm["report"].as<std::string>();
+        report["maps"][name] = prog_map_to_json(selected);
+        write_report(path, report);
+        cli.out << path << ": map '" << name << "' updated\n";
+        return exit_code::kOk;
     }
 
     if (verb == "dump") {
-        if (!selected.empty()) maps = nlohmann::json{{selected, maps[selected]}};
+        nlohmann::json maps = selected ? nlohmann::json{{bpfnic_map__def(selected)->name, prog_map_to_json(selected)}}
+                                       : prog_maps_to_json(loaded.prog());
         if (vm["json"].as<bool>()) {
             cli.out << maps.dump(2) << "\n";
         } else {
@@ -131,22 +183,23 @@ int cmd_map(const std::vector<std::string>& args, Cli& cli) {
     }
 
     // lookup
-    if (selected.empty()) throw Error(ErrorKind::BadInput, "map lookup: --map NAME is required");
+    if (!selected) throw Error(ErrorKind::BadInput, "map lookup: --map NAME is required");
     if (!vm.count("key")) throw Error(ErrorKind::BadInput, "map lookup: --key HEX is required");
+    const MapDef& d = *bpfnic_map__def(selected);
     const auto key = parse_hex_bytes(vm["key"].as<std::string>(), "--key");
-    const auto& m = maps[selected];
-    if (key.size() != m["key_size"].get<size_t>())
-        throw Error(ErrorKind::BadInput, "--key: " + std::to_string(key.size()) + " bytes, map '" + selected + "' has " +
-                                             std::to_string(m["key_size"].get<size_t>()) + "-byte keys");
-    if (m["entries"].is_null()) throw Error(ErrorKind::Unsupported, "map '" + selected + "': contents not readable from the host");
-    const std::string want = hex_bytes(key.data(), key.size());
-    for (const auto& e : m["entries"]) {
-        if (e["key"].get<std::string>() != want) continue;
-        if (vm["json"].as<bool>()) cli.out << e.dump(2) << "\n";
-        else cli.out << "key: " << want << "  value: " << e["value"].get<std::string>() << "\n";
-        return exit_code::kOk;
-    }
-    throw Error(ErrorKind::NotFound, "map '" + selected + "': no entry with key " + want);
+    if (key.size() != d.key_size)
+        throw Error(ErrorKind::BadInput, "--key: " + std::to_string(key.size()) + " bytes, map '" + d.name + "' has " +
+                                             std::to_string(d.key_size) + "-byte keys");
+    std::vector<uint8_t> value(bpfnic_map__value_size(selected));
+    const std::string k = hex_bytes(key.data(), key.size());
+    const int rc = bpfnic_map__lookup_elem(selected, key.data(), key.size(), value.data(), value.size());
+    if (rc == -ENOENT) throw Error(ErrorKind::NotFound, "map '" + d.name + "': no entry with key " + k);
+    if (rc == -EOPNOTSUPP) throw Error(ErrorKind::Unsupported, "map '" + d.name + "': contents not readable from the host");
+    if (rc) throw_map_error(rc, "map '" + d.name + "'");
+    const std::string v = hex_bytes(value.data(), value.size());
+    if (vm["json"].as<bool>()) cli.out << nlohmann::json{{"key", k}, {"value", v}}.dump(2) << "\n";
+    else cli.out << "key: " << k << "  value: " << v << "\n";
+    return exit_code::kOk;
 }
 
 }  // namespace bpfnic

@@ -39,7 +39,8 @@ int cmd_run(const std::vector<std::string>& args, Cli& cli) {
         setenv("BPFNIC_SIM_TRACE", "1", 1);
     }
     if (ra.object.empty()) throw Error(ErrorKind::BadInput, "run: no object file given (see 'bpfnic run --help')");
-    const RunReport r = execute_run(ra, cli);
+    const FinishedRun run = execute_run(ra, cli);
+    const RunReport& r = run.report;
     const nlohmann::json j = to_json(r);
     if (vm.count("report")) {
         const std::string path = vm["report"].as<std::string>();

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: MIT
-// bpfnic map update: writes one entry into a map of a finished run's report, with the kernel's
-// rules for BPF_MAP_UPDATE_ELEM (key and value sizes, array bounds, capacity, BPF_ANY /
-// BPF_NOEXIST / BPF_EXIST), so the edited report can seed the next run (run --map NAME=REPORT).
+// bpfnic map update: one entry written through the driver (bpfnic_map__update_elem, the kernel's
+// rules for BPF_MAP_UPDATE_ELEM), with the errno it answers explained in the command's words.
 #pragma once
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "driver/bpfnic.h"
 
 namespace bpfnic {
 
-/// Applies the update to `map` (a report's map object: type, key_size, value_size, max_entries,
-/// entries). flags: "any", "noexist" or "exist". Throws Error naming the map and the errno.
-void update_report_map(nlohmann::json& map, const std::string& name, const std::string& key_hex,
-                       const std::string& value_hex, const std::string& flags);
+/// flags: "any", "noexist" or "exist". Throws Error naming the map and the errno: EINVAL (bad
+/// input: key or value of the wrong size), E2BIG and EEXIST (rejected), ENOENT (not found).
+void update_map_entry(bpfnic_map* map, const std::string& key_hex, const std::string& value_hex, const std::string& flags);
 
 }  // namespace bpfnic

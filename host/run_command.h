@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The options and the packet loop shared by `bpfnic run` and `bpfnic map dump OBJ`: input from
-// --pcap or --gen, the engine, repetitions, initial map contents, PASS/TX output to a pcap file.
+// The options and the packet loop shared by `bpfnic run` and `bpfnic map OBJ`: input from --pcap
+// or --gen, the engine, repetitions, initial map contents, PASS/TX output to a pcap file. The
+// packets run through a driver session (host/driver_session.h).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 
 #include "driver/report.h"
 #include "host/cli.h"
+#include "host/driver_session.h"
 
 namespace bpfnic {
 
@@ -24,6 +27,7 @@ struct RunArgs {
     bool verify = true;                  ///< run the verifier first (--no-verify: off)
     bool no_packets = false;             ///< load only: maps as loaded (and filled from map_inits)
     std::optional<std::string> trace;    ///< hw: FST waveform file
+    std::string init_option = "map";     ///< the NAME=FILE option's name, for messages
 };
 
 /// Adds --prog, --engine, --pcap, --gen, --repeat and the NAME=FILE map option (init_option
@@ -34,8 +38,20 @@ void add_run_options(boost::program_options::options_description& desc, const ch
 /// values.
 RunArgs run_args_from(const boost::program_options::variables_map& vm, const char* init_option);
 
-/// Loads the object, runs every packet of the input and returns the report (PASS and TX packets
-/// written to args.out when set). Shows progress on a terminal.
-RunReport execute_run(const RunArgs& args, Cli& cli);
+/// A finished run: its report, and the device and session it ran on (the program and its maps
+/// stay loaded until this goes away).
+struct FinishedRun {
+    RunReport report;
+    std::unique_ptr<Device> device;
+    std::unique_ptr<Session> session;
+};
+
+/// Loads the object on the driver, fills maps from args.map_inits, runs every packet of the input
+/// and returns the run (PASS and TX packets written to args.out when set). Shows progress on a
+/// terminal.
+FinishedRun execute_run(const RunArgs& args, Cli& cli);
+
+/// Fills the program's maps from NAME=FILE arguments (a report's map object or an entries array).
+void fill_maps(bpfnic_prog* prog, const std::vector<std::string>& map_inits, const char* option);
 
 }  // namespace bpfnic

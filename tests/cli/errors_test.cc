@@ -105,7 +105,7 @@ TEST(CliErrors, OversizedPcapFrame) {
         w.write(std::vector<uint8_t>(10000, 1), 1000);
     }
     expect_failure({"run", example("xdp1"), "--pcap", f}, 2,
-                   "bpfnic: error: " + f + ": packet 2 on interp: packet of 10000 bytes exceeds the 9216-byte maximum\n");
+                   "bpfnic: error: " + f + ": packet 2: packet of 10000 bytes exceeds the 9216-byte maximum\n");
 }
 
 TEST(CliErrors, RuntimeFaultNamesThePacket) {
@@ -119,8 +119,11 @@ TEST(CliErrors, RuntimeFaultNamesThePacket) {
     }
     const CliResult r = run_cli({"run", std::string(BPFNIC_CLI_DATA_DIR) + "/unchecked_access.o", "--no-verify", "--pcap", f});
     EXPECT_EQ(r.rc, 5);
-    EXPECT_EQ(r.err.rfind("bpfnic: error: " + f + ": packet 2 on interp: instruction ", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind("bpfnic: error: " + f + ": packet 2: interp: instruction ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find("out-of-bounds read"), std::string::npos) << r.err;
+    // Only the interpreter runs unverified programs.
+    expect_failure({"run", std::string(BPFNIC_CLI_DATA_DIR) + "/unchecked_access.o", "--no-verify", "--engine", "jit", "--pcap", f}, 2,
+                   "bpfnic: error: --no-verify needs --engine interp (the other engines run verified programs only)\n");
 }
 
 TEST(CliErrors, UnknownEngine) {
@@ -166,6 +169,16 @@ TEST(CliErrors, MapCommandErrors) {
                    "bpfnic: error: " + notreport + ": not a bpfnic run report (no \"maps\" object)\n");
     expect_failure({"map", "dump", example("xdp1"), "--map", "nosuch"}, 3,
                    "bpfnic: error: " + example("xdp1") + ": no map 'nosuch' (maps: rxcnt)\n");
+    const std::string noobject = tmp.file("noobject.json");
+    std::ofstream(noobject) << R"({"maps": {}})";
+    expect_failure({"map", "dump", "--report", noobject}, 2,
+                   "bpfnic: error: " + noobject + ": not a bpfnic run report (no \"object\" and \"program\")\n");
+    const std::string gone = tmp.file("gone.json");
+    std::ofstream(gone) << R"({"object": "/nonexistent/prog.o", "program": "p", "maps": {}})";
+    expect_failure({"map", "dump", "--report", gone}, 3,
+                   "bpfnic: error: " + gone + ": the report's object: /nonexistent/prog.o: no such file\n");
+    expect_failure({"map", "update", example("xdp1"), "--map", "rxcnt", "--key", "00", "--value", "00"}, 2,
+                   "bpfnic: error: map update: --report REPORT.json is required\n");
 }
 
 TEST(CliErrors, DemoExamplesFolder) {
