@@ -56,7 +56,11 @@ void CardTarget::maybe_checkpoint() {
 }
 
 void CardTarget::log(LogEntry e) {
-    if (shadow_ok_) log_.push_back(std::move(e));
+    if (!shadow_ok_) return;
+    const bool host_write = e.kind != LogEntry::kPacket;
+    log_.push_back(std::move(e));
+    // Outside traffic, epoch_start_ stays at the log's end: everything logged is done.
+    if (host_write && !in_flight_) epoch_start_ = log_.size();
 }
 
 void CardTarget::drain_discarding() {

@@ -167,6 +167,11 @@ void CardTarget::counters(bpfnic_counters& out) {
     out.fw_maps_kept = r.args[fw::kFwMapsKept];
 }
 
+void CardTarget::set_cycle_budget(uint32_t cycles) {
+    card_.write32(nic::reg::kRunTimeout, cycles);
+    run_budget_ = cycles;
+}
+
 void CardTarget::inject(const bpfnic_fault& f) {
     fw::CardFaults& cf = card_.faults();
     switch (f.kind) {

@@ -43,6 +43,8 @@ public:
     /// Arms a fault on the card, in the card's terms (ring slots, frame counts); throws BadInput.
     void inject(const bpfnic_fault& f);
     MailboxClient& mailbox() { return mbox_; }
+    /// The card's per-packet cycle budget (kRunTimeout; 0: none).
+    void set_cycle_budget(uint32_t cycles);
 
     const char* name() const override { return "hw"; }
     PacketOutcome run(const std::vector<uint8_t>& packet) override;

@@ -148,3 +148,16 @@ int bpfnic_dev__fault_log(bpfnic_dev* dev, std::vector<bpfnic_fault_event>* even
     *events = dev->faults.log;
     return 0;
 }
+
+int bpfnic_dev__set_cycle_budget(bpfnic_dev* dev, uint32_t cycles) {
+    clear_error();
+    if (!dev) return fail(-EINVAL, "dev__set_cycle_budget: dev is null");
+#ifdef BPFNIC_HAVE_CARD
+    if (dev->card) {
+        dev->card->set_cycle_budget(cycles);
+        return 0;
+    }
+#endif
+    (void)cycles;
+    return fail(-ENODEV, "dev__set_cycle_budget: the budget is the card's: " + dev->why_no_hardware);
+}
