@@ -23,7 +23,12 @@ int main(int argc, char** argv) {
         } else if (a.rfind("--engine=", 0) == 0) {
             engine_name = a.substr(9);
         } else if (a == "--help" || a == "-h") {
-            std::cout << "usage: bpfnic-conformance-plugin [MEMORY-HEX] [--engine interp|jit|hw] < PROGRAM-HEX\n";
+            std::cout << "usage: bpfnic-conformance-plugin [MEMORY-HEX] [--engine interp|jit|hw] < PROGRAM-HEX\n\n"
+                         "Runs one raw eBPF program (r1 = the memory, r2 = its length) and prints r0 in hex.\n"
+                         "Exit codes: 0 ran, 1 rejected or failed, 2 bad input, 3 internal error.\n\n"
+                         "Examples:\n"
+                         "  echo \"b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00\" | bpfnic-conformance-plugin\n"
+                         "  bpfnic-conformance-plugin \"01 02 03 04\" --engine jit < prog.hex\n";
             return 0;
         } else if (!have_memory && a.rfind("--", 0) != 0) {
             memory_hex = a;
