@@ -46,6 +46,7 @@ CardTarget::Counts CardTarget::counts() {
     for (int i = 0; i < 5; ++i) c.verdicts[i] = nic_counter(order[i]);
     c.cycles = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntCycles);
     c.core_errors = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntErrors);
+    c.run_cycles = nic_counter(nic::kCntCoreRunCycles);  // kept when the core is reset at the budget
     c.too_big = nic_counter(nic::kCntRxTooBig);
     c.no_desc = nic_counter(nic::kCntRxNoDesc);
     return c;
@@ -236,8 +237,9 @@ std::optional<PacketOutcome> CardTarget::run_once(const std::vector<uint8_t>& pa
         ++stats_.faults_bounds;
         out.fault = "the card's core stopped the program with an error (a memory access outside the bounds the hardware checks)";
         stats_.note("bounds", out.fault + ": the packet is XDP_ABORTED");
-    } else if (run_budget_ && out.verdict == kXdpAborted && out.cycles >= run_budget_) {
+    } else if (run_budget_ && out.verdict == kXdpAborted && c1.run_cycles - c0.run_cycles >= run_budget_) {
         ++stats_.faults_budget;
+        out.cycles = c1.run_cycles - c0.run_cycles;  // the core's own counter restarted with it
         out.fault = "the program ran past the card's budget of " + std::to_string(run_budget_) + " cycles per packet";
         stats_.note("budget", out.fault + ": the packet is XDP_ABORTED");
     }

@@ -24,6 +24,22 @@ PacketOutcome run_packet(bpfnic_prog& p, const std::vector<uint8_t>& packet) {
     return p.primary->run(packet);
 }
 
+/// A software engine's fault (the card's own are counted where it runs) in the device's counters
+/// and fault log: the packet is XDP_ABORTED, the next one runs normally.
+void note_fault(bpfnic_prog& p, const PacketOutcome& o) {
+    if (o.fault.empty() || std::string(p.primary->name()) == "hw") return;
+    FaultStats& f = p.dev->faults;
+    if (o.fault.find("budget") != std::string::npos) {
+        ++f.faults_budget;
+        f.note("budget", p.name + " on " + p.primary->name() + ": " + o.fault + ": the packet is XDP_ABORTED");
+    } else if (o.fault.find("out-of-bounds") != std::string::npos) {
+        ++f.faults_bounds;
+        f.note("bounds", p.name + " on " + p.primary->name() + ": " + o.fault + ": the packet is XDP_ABORTED");
+    } else {
+        f.note("engine", p.name + " on " + p.primary->name() + ": " + o.fault + ": the packet is XDP_ABORTED");
+    }
+}
+
 void count(bpfnic_verdicts& v, uint32_t verdict) {
     switch (verdict) {
         case kXdpDrop: ++v.drop; break;
@@ -53,6 +69,7 @@ int bpfnic_prog__run(bpfnic_prog* prog, bpfnic_test_run_opts* opts) {
     try {
         for (uint32_t i = 0; i < repeat; ++i) {
             out = run_packet(*prog, packet);
+            note_fault(*prog, out);
             total_ns += out.duration_ns;
         }
     } catch (const Error& e) {
@@ -95,6 +112,7 @@ int bpfnic_prog__run_batch(bpfnic_prog* prog, const std::vector<std::vector<uint
 #endif
         for (const auto& pkt : packets) {
             const PacketOutcome o = run_packet(*prog, pkt);
+            note_fault(*prog, o);
             ++result->packets_in;
             count(result->verdicts, o.verdict);
             result->cycles += o.cycles;
