@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <string>
 
+#include "compiler/image.h"
+#include "compiler/passes/pipeline.h"
 #include "tests/faults/fault_test_util.h"
 
 namespace bpfnic::tests {
@@ -66,6 +68,27 @@ TEST_F(Unverified, HardwareBoundsCheckAbortsThePacketAndTheNextRunsNormally) {
     ASSERT_EQ(bpfnic_prog__xcheck_report(p, &rep), 0);
     EXPECT_EQ(rep.packets, pkts.size());
     EXPECT_EQ(rep.mismatches, 0u) << rep.first_engine << " " << rep.first_what;
+    bpfnic_prog__unload(p);
+}
+
+TEST_F(Unverified, ImageSwappedInPastTheVerifierIsCaughtByTheHardware) {
+    if (!card()) GTEST_SKIP() << caps_.why_no_hardware;
+    bpfnic_prog* p = load("xdp_pass", BPFNIC_OFFLOAD_REQUIRE);
+    ASSERT_NE(p, nullptr);
+    // The same XDP program type, compiled without the verifier (which rejects it): an image the
+    // firmware checks only for structure and resources.
+    const Object bad = asm_object("oob", kOutOfBounds);
+    CompileOptions co;
+    co.lanes = caps_.lanes;
+    const CompileResult cr = compile_program(bad.programs[0], bad.maps, software_xdp_platform(), co, false);
+    ASSERT_TRUE(cr.offloadable);
+    ASSERT_EQ(bpfnic_prog__swap_image(p, serialize_image(cr.image)), 0) << bpfnic_last_error();
+    const auto pkts = sized({100, 800, 64});
+    EXPECT_EQ(run(p, pkts[0]), 2u);
+    EXPECT_EQ(run(p, pkts[1]), 0u);  // stopped by the hardware: XDP_ABORTED
+    EXPECT_EQ(run(p, pkts[2]), 2u);  // and the next packet runs normally
+    EXPECT_EQ(counters().faults_bounds, 1u);
+    EXPECT_EQ(counters().core_errors, 1u);
     bpfnic_prog__unload(p);
 }
 
