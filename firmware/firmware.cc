@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "compiler/error.h"
@@ -110,7 +111,12 @@ uint32_t Firmware::command(nic::Nic& nic, uint32_t cmd, Args& args, uint8_t* dat
         case kCmdReset:
             restart();
             return kStUnsupported;  // the NIC resets the core, rings and counters
-        default: return kStUnsupported;
+        case kCmdCounters: return kStUnsupported;  // answered by the NIC
+        default: {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "0x%x", cmd);
+            return refuse(kStUnsupported, std::string("command ") + hex + " is not supported", data);
+        }
     }
 }
 
