@@ -63,6 +63,24 @@ void CardTarget::log(LogEntry e) {
     if (host_write && !in_flight_) epoch_start_ = log_.size();
 }
 
+void CardTarget::lose_card() {
+    // The shadow and the log stay for a fallback; the card is left reset and idle.
+    started_ = false;
+    image_.clear();
+    shapes_.clear();
+    in_flight_ = false;
+    try {
+        card_.function_reset();
+        const MailboxReply r = mbox_.call(fw::kCmdReset, Args{});
+        (void)r;
+        card_.write32(nic::reg::kIrqStatus, ~0u);
+        rings_.setup();
+        (void)card_.take_wire();
+    } catch (const Error&) {
+        // The next load resets the card again.
+    }
+}
+
 void CardTarget::drain_discarding() {
     if (!card_.run_until_idle(kDrainLimitNs)) throw Error(ErrorKind::Internal, "recovery: the card did not drain the replayed packets");
     (void)rings_.reap_tx();
@@ -154,10 +172,11 @@ void CardTarget::recover(const std::string& why) {
         ++stats_.recoveries;
         stats_.note("recovery", why + ": card reset, program reloaded, " + std::to_string(restored) + " map entries restored, " +
                                     std::to_string(replayed) + " logged packet(s) replayed");
-    } catch (const MailboxTimeout& e) {
-        throw Error(ErrorKind::Internal, "the card did not recover (" + why + "): " + e.what());
     } catch (const Error& e) {
-        throw Error(ErrorKind::Internal, "the card did not recover (" + why + "): " + e.what());
+        const std::string msg = "the card did not recover (" + why + "): " + e.what();
+        stats_.note("recovery", msg);
+        lose_card();
+        throw CardLost(msg);
     }
 }
 

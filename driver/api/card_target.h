@@ -28,6 +28,13 @@
 
 namespace bpfnic::api {
 
+/// A recovery failed: the card does not run the program any more (it is reset and idle). The
+/// program's map shadow and log stay readable for a software fallback (driver/api/fallback.h).
+class CardLost : public Error {
+public:
+    explicit CardLost(const std::string& msg) : Error(ErrorKind::Internal, msg) {}
+};
+
 class CardTarget final : public Target {
 public:
     CardTarget(fw::Card& card, FaultStats& stats);
@@ -61,19 +68,25 @@ public:
     /// Runs until every queued frame went through; adds what came out since the last collect.
     void collect(bpfnic_batch_result& out);
 
-    /// The latest map shadow (kCmdMapDump bytes), empty when the maps did not fit the shadow area.
-    const std::vector<uint8_t>& map_shadow() const { return checkpoint_; }
-
-private:
-    struct MapShape {
-        uint32_t key_size = 0, value_size = 0;
-    };
     /// What changed the card's maps since the checkpoint, in order.
     struct LogEntry {
         enum Kind { kPacket, kUpdate, kDelete } kind = kPacket;
         uint32_t map = 0;
         uint64_t flags = 0;
         std::vector<uint8_t> a, b;  ///< packet bytes, or key and value
+    };
+
+    /// The latest map shadow (kCmdMapDump bytes); empty when there is none.
+    const std::vector<uint8_t>& map_shadow() const { return checkpoint_; }
+    /// Whether map_shadow() plus replay_log() give the maps' contents.
+    bool shadow_ok() const { return shadow_ok_; }
+    const std::vector<LogEntry>& replay_log() const { return log_; }
+    /// Log index of the first packet of the traffic in flight (the log's end when none is).
+    size_t epoch_start() const { return epoch_start_; }
+
+private:
+    struct MapShape {
+        uint32_t key_size = 0, value_size = 0;
     };
     struct Counts {
         std::array<uint64_t, 5> verdicts{};
@@ -106,6 +119,8 @@ private:
     /// applied once everything queued before them went through.
     void replay(size_t from, size_t to, bool keep);
     void drain_discarding();
+    /// After a failed recovery: nothing runs on the card; shadow and log are kept.
+    void lose_card();
 
     fw::Card& card_;
     FaultStats& stats_;

@@ -63,6 +63,8 @@ struct bpfnic_prog {
     std::vector<std::unique_ptr<bpfnic::api::EngineTarget>> software;  ///< jit (and interp in xcheck mode)
     std::unique_ptr<bpfnic::api::CrossCheck> xcheck;      ///< cross-check mode
     std::vector<std::unique_ptr<bpfnic_map>> maps;
+    /// Packets that were in flight on a card that was lost: run in software at the next collect.
+    std::vector<std::vector<uint8_t>> pending;
 
     /// Every target, primary first.
     std::vector<bpfnic::api::Target*> targets();

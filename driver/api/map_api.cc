@@ -5,7 +5,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "driver/api/fallback.h"
 #include "driver/api/internal.h"
+#ifdef BPFNIC_HAVE_CARD
+#include "driver/api/card_target.h"
+#endif
 
 using namespace bpfnic;
 using namespace bpfnic::api;
@@ -20,16 +24,36 @@ int check_key(const bpfnic_map* map, const void* key, size_t key_sz, const char*
     return 0;
 }
 
+/// Runs `fn` (map work on the program's targets); when it finds the card lost, moves the program
+/// to software (driver/api/fallback.h) and runs it again there.
+template <typename Fn>
+auto card_lost_retry(bpfnic_map* map, Fn&& fn) -> decltype(fn()) {
+#ifdef BPFNIC_HAVE_CARD
+    try {
+        return fn();
+    } catch (const CardLost& e) {
+        auto in_flight = fall_back_to_software(*map->prog, e.what());
+        map->prog->pending.insert(map->prog->pending.end(), in_flight.begin(), in_flight.end());
+    }
+#else
+    (void)map;
+#endif
+    return fn();
+}
+
 template <typename Fn>
 int on_every_target(bpfnic_map* map, Fn&& fn, const char* what) {
     try {
-        int rc = 0;
-        bool first = true;
-        for (Target* t : map->prog->targets()) {
-            const int r = fn(*t);
-            if (first) rc = r;
-            first = false;
-        }
+        const int rc = card_lost_retry(map, [&] {
+            int first_rc = 0;
+            bool first = true;
+            for (Target* t : map->prog->targets()) {
+                const int r = fn(*t);
+                if (first) first_rc = r;
+                first = false;
+            }
+            return first_rc;
+        });
         if (rc) fail(rc, std::string(what) + ": map '" + map->def.name + "': " + std::strerror(-rc));
         return rc;
     } catch (const Error& e) {
@@ -67,7 +91,7 @@ int bpfnic_map__lookup_elem(bpfnic_map* map, const void* key, size_t key_sz, voi
     if (!value || value_sz < vs)
         return fail(-EINVAL, "map lookup: map '" + map->def.name + "' needs a " + std::to_string(vs) + "-byte value buffer");
     try {
-        const int rc = map->prog->primary->map_lookup(map->index, key, value);
+        const int rc = card_lost_retry(map, [&] { return map->prog->primary->map_lookup(map->index, key, value); });
         if (rc) fail(rc, "map lookup: map '" + map->def.name + "': " + std::strerror(-rc));
         return rc;
     } catch (const Error& e) {
@@ -100,7 +124,7 @@ int bpfnic_map__get_next_key(bpfnic_map* map, const void* key, void* next_key, s
                                  "-byte keys, got " + std::to_string(key_sz));
     if (!next_key) return fail(-EINVAL, "map next key: next_key is null");
     try {
-        const int rc = map->prog->primary->map_next_key(map->index, key, next_key);
+        const int rc = card_lost_retry(map, [&] { return map->prog->primary->map_next_key(map->index, key, next_key); });
         if (rc && rc != -ENOENT) fail(rc, "map next key: map '" + map->def.name + "': " + std::strerror(-rc));
         return rc;
     } catch (const Error& e) {

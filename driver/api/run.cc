@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "driver/api/fallback.h"
 #include "driver/api/internal.h"
 #include "driver/test_run.h"
 #ifdef BPFNIC_HAVE_CARD
@@ -50,6 +51,21 @@ void count(bpfnic_verdicts& v, uint32_t verdict) {
     }
 }
 
+/// Runs packets one by one on the program's software primary, adding to `r`.
+void run_software(bpfnic_prog& prog, const std::vector<std::vector<uint8_t>>& packets, bpfnic_batch_result& r) {
+    for (const auto& pkt : packets) {
+        const PacketOutcome o = run_packet(prog, pkt);
+        note_fault(prog, o);
+        ++r.packets_in;
+        count(r.verdicts, o.verdict);
+        r.cycles += o.cycles;
+        r.duration_ns += o.duration_ns;
+        if (o.verdict == kXdpPass) r.passed.push_back(o.data);
+        if (o.verdict == kXdpTx) r.transmitted.push_back(o.data);
+        if (o.verdict == kXdpRedirect) r.redirected.push_back(o.data);
+    }
+}
+
 }  // namespace
 
 int bpfnic_prog__run(bpfnic_prog* prog, bpfnic_test_run_opts* opts) {
@@ -66,11 +82,22 @@ int bpfnic_prog__run(bpfnic_prog* prog, bpfnic_test_run_opts* opts) {
     const uint32_t repeat = opts->repeat ? opts->repeat : 1;
     PacketOutcome out;
     double total_ns = 0;
-    try {
+    auto runs = [&] {
+        total_ns = 0;
         for (uint32_t i = 0; i < repeat; ++i) {
             out = run_packet(*prog, packet);
             note_fault(*prog, out);
             total_ns += out.duration_ns;
+        }
+    };
+    try {
+        try {
+            runs();
+#ifdef BPFNIC_HAVE_CARD
+        } catch (const CardLost& e) {
+            (void)fall_back_to_software(*prog, e.what());  // the run starts over in software
+            runs();
+#endif
         }
     } catch (const Error& e) {
         return fail(errno_of(e), prog->name + ": " + e.what());
@@ -103,24 +130,24 @@ int bpfnic_prog__run_batch(bpfnic_prog* prog, const std::vector<std::vector<uint
         if (prog->offloaded && !prog->xcheck) {
             // Traffic: keep the TX ring full, collect whenever it is.
             auto* card = static_cast<CardTarget*>(prog->primary);
-            for (const auto& pkt : packets) {
-                while (!card->send(pkt)) card->collect(*result);
+            size_t i = 0;
+            std::vector<std::vector<uint8_t>> again;
+            try {
+                for (; i < packets.size(); ++i) {
+                    while (!card->send(packets[i])) card->collect(*result);
+                }
+                card->collect(*result);
+                return 0;
+            } catch (const CardLost& e) {
+                // The traffic in flight and the rest run in software.
+                again = fall_back_to_software(*prog, e.what());
             }
-            card->collect(*result);
+            again.insert(again.end(), packets.begin() + static_cast<std::ptrdiff_t>(i), packets.end());
+            run_software(*prog, again, *result);
             return 0;
         }
 #endif
-        for (const auto& pkt : packets) {
-            const PacketOutcome o = run_packet(*prog, pkt);
-            note_fault(*prog, o);
-            ++result->packets_in;
-            count(result->verdicts, o.verdict);
-            result->cycles += o.cycles;
-            result->duration_ns += o.duration_ns;
-            if (o.verdict == kXdpPass) result->passed.push_back(o.data);
-            if (o.verdict == kXdpTx) result->transmitted.push_back(o.data);
-            if (o.verdict == kXdpRedirect) result->redirected.push_back(o.data);
-        }
+        run_software(*prog, packets, *result);
     } catch (const Error& e) {
         return fail(errno_of(e), prog->name + ": " + e.what());
     }
@@ -143,6 +170,14 @@ int bpfnic_prog__send(bpfnic_prog* prog, const std::vector<std::vector<uint8_t>>
                     return sent ? sent : fail(-ENOSPC, prog->name + ": the TX ring is full (collect first)");
                 ++sent;
             }
+        } catch (const CardLost& e) {
+            try {
+                prog->pending = fall_back_to_software(*prog, e.what());
+            } catch (const Error& e2) {
+                return fail(errno_of(e2), prog->name + ": " + e2.what());
+            }
+            return fail(-EIO, prog->name + ": " + e.what() + ": the program now runs in software; the packets in flight run "
+                                                            "there at the next collect");
         } catch (const Error& e) {
             return fail(errno_of(e), prog->name + ": " + e.what());
         }
@@ -157,13 +192,24 @@ int bpfnic_prog__collect(bpfnic_prog* prog, bpfnic_batch_result* result) {
     clear_error();
     if (!prog || !result) return fail(-EINVAL, "prog collect: null argument");
 #ifdef BPFNIC_HAVE_CARD
-    if (prog->offloaded) {
-        try {
-            static_cast<CardTarget*>(prog->primary)->collect(*result);
-        } catch (const Error& e) {
-            return fail(errno_of(e), prog->name + ": " + e.what());
+    try {
+        if (prog->offloaded) {
+            try {
+                static_cast<CardTarget*>(prog->primary)->collect(*result);
+                return 0;
+            } catch (const CardLost& e) {
+                prog->pending = fall_back_to_software(*prog, e.what());
+            }
         }
-        return 0;
+        if (!prog->pending.empty()) {
+            // In flight on a card that was lost: they run in software now.
+            const auto pending = std::move(prog->pending);
+            prog->pending.clear();
+            run_software(*prog, pending, *result);
+            return 0;
+        }
+    } catch (const Error& e) {
+        return fail(errno_of(e), prog->name + ": " + e.what());
     }
 #endif
     return fail(-EOPNOTSUPP, prog->name + ": traffic in flight needs the program on the card");

@@ -32,7 +32,7 @@ protected:
 
     /// xdp2 (counts per protocol in rxcnt, swaps MACs and sends IP frames back) under three
     /// batches, host map writes between them and single runs; `fault` armed before batch 2.
-    Outcome traffic_scenario(bpfnic_fault_kind fault, uint64_t after) {
+    Outcome traffic_scenario(bpfnic_fault_kind fault, uint64_t after, bool corrupt_reload = false) {
         Outcome o;
         bpfnic_prog* p = load("xdp2", BPFNIC_OFFLOAD_REQUIRE);
         EXPECT_NE(p, nullptr);
@@ -48,6 +48,7 @@ protected:
         batch(0, 200);
         put(p, 250, 0x1111);
         if (fault) inject(dev_, fault, after);
+        if (corrupt_reload) inject(dev_, BPFNIC_FAULT_IMAGE_BITFLIP, 0, 300, 2);  // the next image the card reads
         batch(200, 450);
         put(p, 251, 0x2222);
         for (size_t i = 450; i < 480; ++i) o.verdicts.push_back(run(p, pkts[i]));
@@ -118,6 +119,63 @@ TEST_F(CardRecovery, FirmwareHangTimesOutResetsAndReloads) {
     EXPECT_EQ(faulty.counters.faults_mailbox, 1u);
     EXPECT_EQ(faulty.counters.recoveries, 1u);
     EXPECT_TRUE(logged(dev_, "mailbox", "not answered"));
+}
+
+TEST_F(CardRecovery, CardThatCannotBeRecoveredHandsTheProgramToTheJitWithItsMaps) {
+    if (!card()) GTEST_SKIP() << caps_.why_no_hardware;
+    const Outcome clean = traffic_scenario(static_cast<bpfnic_fault_kind>(0), 0);
+    // The firmware hangs at the map write after batch 2 and the image the recovery reloads
+    // arrives corrupted: the program continues on the JIT, maps rebuilt from the shadow and log.
+    const Outcome faulty = traffic_scenario(BPFNIC_FAULT_MAILBOX_HANG, 0, true);
+    expect_same(clean, faulty);
+    EXPECT_EQ(faulty.counters.faults_mailbox, 1u);
+    EXPECT_EQ(faulty.counters.faults_image, 1u);
+    EXPECT_EQ(faulty.counters.fallbacks, 1u);
+    EXPECT_EQ(faulty.counters.recoveries, 0u);
+    EXPECT_TRUE(logged(dev_, "recovery", "the card did not recover"));
+    EXPECT_TRUE(logged(dev_, "fallback", "the card was lost"));
+    // The card itself is free again for the next program.
+    bpfnic_prog* p = load("xdp_pass", BPFNIC_OFFLOAD_REQUIRE);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(run(p, traffic(1)[0]), 2u);
+    bpfnic_prog__unload(p);
+}
+
+TEST_F(CardRecovery, ResetUnderTrafficWithoutAWayBackFinishesTheBatchInSoftware) {
+    if (!card()) GTEST_SKIP() << caps_.why_no_hardware;
+    const Outcome clean = traffic_scenario(static_cast<bpfnic_fault_kind>(0), 0);
+    const Outcome faulty = traffic_scenario(BPFNIC_FAULT_RESET, 100, true);
+    expect_same(clean, faulty);
+    EXPECT_EQ(faulty.counters.faults_reset, 1u);
+    EXPECT_EQ(faulty.counters.fallbacks, 1u);
+    EXPECT_EQ(faulty.counters.packets_lost, 0u);
+}
+
+TEST_F(CardRecovery, ResetWithTrafficInFlightThroughSendAndCollect) {
+    if (!card()) GTEST_SKIP() << caps_.why_no_hardware;
+    auto scenario = [&](bool fault) {
+        Outcome o;
+        bpfnic_prog* p = load("xdp1", BPFNIC_OFFLOAD_REQUIRE);
+        if (!p) return o;
+        const auto pkts = traffic(200, 41, 300);
+        if (fault) inject(dev_, BPFNIC_FAULT_RESET, 60);
+        EXPECT_EQ(bpfnic_prog__send(p, pkts), 200) << bpfnic_last_error();
+        EXPECT_EQ(bpfnic_dev__advance(dev_, 30000), 0);
+        bpfnic_batch_result r;
+        EXPECT_EQ(bpfnic_prog__collect(p, &r), 0) << bpfnic_last_error();
+        expect_accounted(r, pkts.size());
+        o.batches.push_back(r);
+        o.maps = dump_all(p);
+        o.counters = counters();
+        bpfnic_prog__unload(p);
+        return o;
+    };
+    const Outcome clean = scenario(false), faulty = scenario(true);
+    ASSERT_EQ(faulty.batches.size(), 1u);
+    expect_same_result(clean.batches[0], faulty.batches[0]);
+    EXPECT_EQ(clean.maps, faulty.maps);
+    EXPECT_EQ(faulty.counters.faults_reset, 1u);
+    EXPECT_EQ(faulty.batches[0].replayed, 200u);
 }
 
 TEST_F(CardRecovery, FirmwareHangOnAMapLookupIsRetriedAfterRecovery) {
