@@ -11,8 +11,9 @@
 //    frame and its context written into the packet buffer (8 bytes per clock, as the AXI4-Stream
 //    receive unit writes it), the stack scrub, the run, and the frame read back (8 bytes per
 //    clock; it is read back for every verdict), mean and p99.
-// Maps start empty except where a module needs entries to do its work (tx_ip_tunnel: the VIP table
-// of tests/regress/suites/tunnel_vips.json). Nothing here is a test: no timing is asserted.
+// Maps start empty except where a module needs entries to do its work (bench/support/module_maps.h:
+// VIPs of tx_ip_tunnel and katran_lb, routes of router_ipv4). Nothing here is a test: no timing is
+// asserted.
 //
 // Usage: bpfnic_rtl_traffic_bench [--packets N] [--modules a,b,...] [--examples DIR]
 #include <algorithm>
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/support/module_maps.h"
 #include "bench/support/scale_run.h"
 #include "compiler/error.h"
 #include "compiler/loader.h"
@@ -47,50 +49,24 @@ constexpr double kClocksMhz[] = {156.25, 250.0};
 
 struct Module {
     const char* name;
-    const char* traffic;   ///< generator spec (count is set by --packets)
-    const char* map_init;  ///< "MAP=FILE" below the source tree, or null
+    const char* traffic;  ///< generator spec (count is set by --packets)
 };
 
 // The hXDP set, its baselines, and xdp_pass.
 const Module kModules[] = {
-    {"xdp_drop", "sizes=64-64", nullptr},
-    {"xdp_pass", "sizes=64-64", nullptr},
-    {"xdp_tx", "sizes=64-64", nullptr},
-    {"xdp_redirect", "sizes=64-64", nullptr},
-    {"xdp1", "sizes=64-512,ipv6=30,vlan=20", nullptr},
-    {"xdp2", "sizes=64-512,ipv6=30,vlan=20", nullptr},
-    {"xdp_adjust_tail", "sizes=64-1500", nullptr},
-    {"router_ipv4", "sizes=64-512,flows=64", nullptr},
-    {"rxq_info", "sizes=64-512", nullptr},
-    {"tx_ip_tunnel", "flows=24,mix=tcp:50/udp:40/icmp:10,ipv6=10,vlan=0,sizes=64-512",
-     "vip2tnl=tests/regress/suites/tunnel_vips.json"},
-    {"simple_firewall", "flows=64,mix=tcp:50/udp:50,sizes=64-512", nullptr},
-    {"katran_lb", "flows=32,sizes=64-512", nullptr},
+    {"xdp_drop", "sizes=64-64"},
+    {"xdp_pass", "sizes=64-64"},
+    {"xdp_tx", "sizes=64-64"},
+    {"xdp_redirect", "sizes=64-64"},
+    {"xdp1", "sizes=64-512,ipv6=30,vlan=20"},
+    {"xdp2", "sizes=64-512,ipv6=30,vlan=20"},
+    {"xdp_adjust_tail", "sizes=64-1500"},
+    {"router_ipv4", "sizes=64-512,flows=64"},
+    {"rxq_info", "sizes=64-512"},
+    {"tx_ip_tunnel", "flows=24,mix=tcp:50/udp:40/icmp:10,ipv6=10,vlan=0,sizes=64-512"},
+    {"simple_firewall", "flows=64,mix=tcp:50/udp:50,sizes=64-512"},
+    {"katran_lb", "flows=32,sizes=64-512"},
 };
-
-std::vector<uint8_t> parse_hex(const std::string& s) {
-    std::vector<uint8_t> out;
-    std::istringstream in(s);
-    std::string byte;
-    while (in >> byte) out.push_back(static_cast<uint8_t>(std::stoul(byte, nullptr, 16)));
-    return out;
-}
-
-// Fills a map from a JSON array of {"key": "hex bytes", "value": "hex bytes"}.
-void init_map(const Object& obj, MapSet& maps, const std::string& spec) {
-    const size_t eq = spec.find('=');
-    const std::string name = spec.substr(0, eq), file = std::string(BPFNIC_SOURCE_DIR) + "/" + spec.substr(eq + 1);
-    const int mi = obj.find_map(name);
-    if (mi < 0) throw Error(ErrorKind::NotFound, obj.path + ": no map " + name);
-    std::ifstream in(file);
-    if (!in) throw Error(ErrorKind::BadInput, file + ": cannot open");
-    Map& m = maps.at(static_cast<size_t>(mi));
-    for (const json& e : json::parse(in)) {
-        const auto k = parse_hex(e.at("key").get<std::string>()), v = parse_hex(e.at("value").get<std::string>());
-        if (k.size() != m.def().key_size || v.size() != m.def().value_size || m.update(k.data(), v.data(), 0) != 0)
-            throw Error(ErrorKind::BadInput, file + ": an entry does not fit map " + name);
-    }
-}
 
 double percentile(std::vector<uint64_t> v, double q) {
     if (v.empty()) return 0;
@@ -130,7 +106,8 @@ json bench_module(const Module& mod, const std::filesystem::path& path, unsigned
         const TrafficGenerator gen(spec);
         j["traffic"] = spec.to_string();
         MapSet maps(obj.maps);
-        if (mod.map_init) init_map(obj, maps, mod.map_init);
+        const std::string filled = fill_module_maps(mod.name, obj, maps, gen);
+        if (!filled.empty()) j["maps"] = filled;
         HwEngine::Options o;
         o.lanes = lanes;
         HwEngine hw(o);

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/support/module_maps.h"
 #include "bench/support/scale_run.h"
 #include "compiler/error.h"
 #include "compiler/loader.h"
@@ -70,6 +71,7 @@ std::vector<json> bench_module(const std::string& name, const std::filesystem::p
     std::vector<GeneratedPacket> traffic;
     for (uint64_t i = 0; i < packets; ++i) traffic.push_back(gen.packet(i));
     MapSet ref_maps(obj.maps);
+    fill_module_maps(name, obj, ref_maps, gen);
     const PacketResults ref = run_interpreter(obj, entry, ref_maps, traffic);
 
     double one_core_ppc = 0;
@@ -89,6 +91,7 @@ std::vector<json> bench_module(const std::string& name, const std::filesystem::p
             cfg.grants_per_cycle = c.grants;
             cfg.dispatch = c.dispatch;
             MapSet maps(obj.maps);
+            fill_module_maps(name, obj, maps, gen);
             const MultiCoreRun run = run_multicore(obj, entry, maps, traffic, cfg);
             const sim::MultiCoreResult& r = run.result;
             const double ppc = r.packets_per_cycle();

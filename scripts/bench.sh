@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Runs every benchmark of a build in one go and writes, into OUTDIR (default bench-results/):
-#   compile.json verifier.json jit.json core.json sim.json   each benchmark's JSON
-#   compile.md                                               bundles per module and lane count, next to hXDP
-#   bundles.svg                                              the same as a chart (gnuplot)
-# Usage: scripts/bench.sh [BUILD_DIR] [OUTDIR]. Benchmarks run one after another, pinned to one CPU
-# with taskset where available; none of them is a test (nothing asserts a timing).
+#   compile.json verifier.json jit.json core.json sim.json rtl.json scale.json   each benchmark's JSON
+#   report.md     one report: compiler schedules, cycles per packet on the RTL (mean, p99, stalls
+#                 by cause, Mpps at 156.25/250 MHz, latency), side by side with hXDP, scaling over
+#                 1-8 cores, software path (interpreter, JIT, native), verifier, simulation speed
+#   compile.md    bundles per module and lane count, next to hXDP
+#   bundles.svg cycles.svg hxdp.svg scaling.svg   charts (gnuplot)
+# Usage: scripts/bench.sh [--quick] [BUILD_DIR] [OUTDIR]. --quick runs every benchmark on fewer
+# packets and rounds (about a minute; for a smoke check, not for figures). Benchmarks run one
+# after another, pinned to one CPU with taskset where available; none of them is a test (nothing
+# asserts a timing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=0
+if [ "${1:-}" = "--quick" ]; then
+  quick=1
+  shift
+fi
 build="${1:-build}"
 out="${2:-bench-results}"
 mkdir -p "$out"
@@ -22,32 +32,26 @@ run() {
     "${pin[@]}" "$build/bench/$@" > "$out/$name.json"
   else
     echo "bench: $name skipped ($build/bench/$1 not built)" >&2
+    rm -f "$out/$name.json"
   fi
 }
+
+if [ "$quick" = 1 ]; then
+  rtl_packets=100; scale_packets=96; core_packets=100; loop_iters=20000; sim_packets=100; jit_rounds=20
+else
+  rtl_packets=2000; scale_packets=1000; core_packets=2000; loop_iters=500000; sim_packets=2000; jit_rounds=400
+fi
 
 run compile bpfnic_compile_bench
 "$build/bench/bpfnic_compile_bench" --markdown > "$out/compile.md"
 run verifier bpfnic_verifier_bench
-run jit bpfnic_jit_bench
-run core bpfnic_core_bench
-run sim bpfnic_sim_bench
+run jit bpfnic_jit_bench --rounds "$jit_rounds"
+run core bpfnic_core_bench --packets "$core_packets" --loop-iters "$loop_iters"
+run sim bpfnic_sim_bench "$sim_packets"
+run rtl bpfnic_rtl_traffic_bench --packets "$rtl_packets"
+run scale bpfnic_scale_bench --packets "$scale_packets"
 
-# Bundles per module at 1, 2, 4 and 8 lanes, with hXDP's 4-lane schedules.
-jq -r '.modules[] | select(.offloadable and .hxdp_bundles_4_lanes != null) |
-       [.module, .lanes["1"].bundles, .lanes["2"].bundles, .lanes["4"].bundles, .lanes["8"].bundles,
-        .hxdp_bundles_4_lanes] | @tsv' "$out/compile.json" > "$out/bundles.tsv"
-gnuplot <<GP
-set terminal svg size 900,480 dynamic background rgb 'white' noenhanced
-set output '$out/bundles.svg'
-set title 'Bundles per IO module (bpfnic compiler, 1-8 lanes) and hXDP (4 lanes)'
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set ylabel 'bundles'
-set xtics rotate by -30
-set key top left
-set grid ytics
-plot '$out/bundles.tsv' using 2:xtic(1) title '1 lane', '' using 3 title '2 lanes', \
-     '' using 4 title '4 lanes', '' using 5 title '8 lanes', '' using 6 title 'hXDP, 4 lanes'
-GP
-echo "bench: results in $out/ (compile.md, bundles.svg and one JSON per benchmark)" >&2
+mode=full
+[ "$quick" = 1 ] && mode=quick
+bench/report.sh "$out" "$mode"
+echo "bench: results in $out/ (report.md, charts as SVG and one JSON per benchmark)" >&2

@@ -3,6 +3,7 @@
 #include "sim/multicore.h"
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +49,7 @@ const char* dispatch_name(Dispatch d) {
 MultiCore::MultiCore(const MultiCoreConfig& cfg) : cfg_(cfg) {
     if (cfg.cores == 0) throw std::invalid_argument("multi-core device: zero cores");
     if (cfg.grants_per_cycle == 0) throw std::invalid_argument("multi-core device: zero grants per cycle");
+    if (cfg.queue_depth == 0) throw std::invalid_argument("multi-core device: zero queue depth");
     for (unsigned i = 0; i < cfg.cores; ++i) devs_.push_back(std::make_unique<Device>(cfg.lanes));
     slots_.assign(cfg.cores, Slot{});
 }
@@ -191,28 +193,33 @@ MultiCoreResult MultiCore::run(size_t packets, MultiCoreClient& client) {
     size_t next = 0, finished = 0;
     unsigned rr = 0;
     uint64_t t = 0;
+    std::vector<std::deque<size_t>> queues(n);
+    auto idle = [&](unsigned c) { return !slots_[c].busy && slots_[c].local <= t; };
     while (finished < packets) {
-        // Dispatch: at most one packet per cycle, to a core that is idle at this cycle.
-        if (next < packets) {
-            int target = -1;
-            if (cfg_.dispatch == Dispatch::RoundRobin) {
-                for (unsigned k = 0; k < n; ++k) {
+        // Dispatch: at most one packet per cycle.
+        if (cfg_.dispatch == Dispatch::RoundRobin) {
+            if (next < packets) {
+                bool placed = false;
+                for (unsigned k = 0; k < n && !placed; ++k) {
                     const unsigned c = (rr + k) % n;
-                    if (!slots_[c].busy && slots_[c].local <= t) {
-                        target = static_cast<int>(c);
-                        break;
-                    }
+                    if (!idle(c)) continue;
+                    start(c, next++, t, client, res);
+                    rr = (c + 1) % n;
+                    placed = true;
                 }
-            } else {
-                const unsigned c = core_of_flow(client.flow_of(next), n);
-                if (!slots_[c].busy && slots_[c].local <= t) target = static_cast<int>(c);
+                if (!placed) ++res.dispatch_waits;
             }
-            if (target >= 0) {
-                start(static_cast<unsigned>(target), next, t, client, res);
-                ++next;
-                rr = (static_cast<unsigned>(target) + 1) % n;
-            } else {
-                ++res.dispatch_waits;
+        } else {
+            if (next < packets) {
+                std::deque<size_t>& q = queues[core_of_flow(client.flow_of(next), n)];
+                if (q.size() < cfg_.queue_depth) q.push_back(next++);
+                else ++res.dispatch_waits;
+            }
+            for (unsigned c = 0; c < n; ++c) {
+                if (!queues[c].empty() && idle(c)) {
+                    start(c, queues[c].front(), t, client, res);
+                    queues[c].pop_front();
+                }
             }
         }
         // Every core whose next step falls in this cycle, in rotating priority order.

@@ -20,9 +20,10 @@
 // map unit): the cycles spent so are counted per core as contention stalls.
 //
 // Dispatcher. Packets enter in order, at most one per cycle. Round robin hands each packet to the
-// next idle core after the last one used (work-conserving); flow hash sends it to the core its
-// flow key selects (per-flow order kept) and waits while that core is busy (head-of-line
-// blocking). Staging a packet into a core's packet buffer and reading it back use the core's
+// next idle core after the last one used (work-conserving); flow hash appends it to the input
+// queue of the core its flow key selects (per-flow order kept; `queue_depth` packets per core)
+// and waits while that queue is full (head-of-line blocking); an idle core takes the packet at
+// the head of its queue. Staging a packet into a core's packet buffer and reading it back use the core's
 // control port; with `overlap_staging` (default) those clocks are not counted on the core's
 // local clock: the packet memory is taken as double-buffered, filled and drained by the packet
 // path while the core runs another packet, as in a NIC's receive and transmit streams.
@@ -46,6 +47,7 @@ struct MultiCoreConfig {
     unsigned lanes = 4;               ///< a configuration built into bpfnic_sim
     unsigned grants_per_cycle = 1;    ///< map-port accesses and helper calls granted per cycle
     Dispatch dispatch = Dispatch::RoundRobin;
+    unsigned queue_depth = 4;         ///< flow hash: packets waiting per core
     bool overlap_staging = true;      ///< staging and read-back not on the core's clock
     uint64_t max_cycles_per_packet = Device::kDefaultTimeout;
 };
@@ -90,7 +92,7 @@ struct MultiCoreResult {
     uint64_t packets = 0;
     uint64_t grant_waits = 0;     ///< all cores
     uint64_t grants = 0;
-    uint64_t dispatch_waits = 0;  ///< cycles a packet waited for its core (flow hash: a busy core)
+    uint64_t dispatch_waits = 0;  ///< cycles the dispatcher held a packet (no idle core, or its queue full)
     std::vector<CoreStats> cores;
     std::vector<PacketOutcome> outcomes;  ///< by packet index
     double packets_per_cycle() const { return cycles ? static_cast<double>(packets) / static_cast<double>(cycles) : 0.0; }
@@ -98,7 +100,8 @@ struct MultiCoreResult {
 
 class MultiCore {
 public:
-    /// Throws std::invalid_argument for zero cores or grants, or a lane count that was not built.
+    /// Throws std::invalid_argument for zero cores, grants or queue depth, or a lane count that was
+    /// not built.
     explicit MultiCore(const MultiCoreConfig& cfg);
     ~MultiCore();
     MultiCore(const MultiCore&) = delete;

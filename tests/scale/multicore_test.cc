@@ -125,12 +125,15 @@ TEST(MultiCore, SharedMapAccessesContendOnlyWithSeveralCores) {
     EXPECT_EQ(contended.result.grants, free.result.grants) << "the same accesses, only their timing differs";
 }
 
-TEST(MultiCore, RefusesZeroCoresAndZeroGrants) {
+TEST(MultiCore, RefusesZeroCoresGrantsOrQueueDepth) {
     sim::MultiCoreConfig cfg;
     cfg.cores = 0;
     EXPECT_THROW(sim::MultiCore{cfg}, std::invalid_argument);
     cfg.cores = 1;
     cfg.grants_per_cycle = 0;
+    EXPECT_THROW(sim::MultiCore{cfg}, std::invalid_argument);
+    cfg.grants_per_cycle = 1;
+    cfg.queue_depth = 0;
     EXPECT_THROW(sim::MultiCore{cfg}, std::invalid_argument);
 }
 
