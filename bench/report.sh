@@ -152,6 +152,8 @@ set title 'Throughput against cores (one grant per cycle, round-robin dispatch),
 set xlabel 'cores'
 set ylabel 'Mpps'
 set logscale x 2
+set logscale y
+set xrange [0.9:9]
 set xtics (1, 2, 4, 8)
 set key top left
 set grid
