@@ -266,6 +266,8 @@ uint32_t Firmware::map_create(Args& args, uint8_t* data) {
     def.max_entries = args[3];
     def.map_flags = args[4];
     def.name.assign(reinterpret_cast<const char*>(data), strnlen(reinterpret_cast<const char*>(data), 255));
+    if (!std::all_of(def.name.begin(), def.name.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
+        return refuse(kStBadArgs, "map create: the name is not printable text", data);
     if (!hardware_platform().supports_map_type(def.type))
         return refuse(kStBadArgs, "map create '" + def.name + "': type " + map_type_name(def.type) +
                                       " is not supported by the map unit", data);
@@ -340,6 +342,15 @@ uint32_t Firmware::map_restore(nic::Nic& nic, Args& args, uint8_t* data, sc_core
     if (!maps_) return refuse(kStNoProgram, "map restore: no program loaded", data);
     const uint64_t addr = args[0] | (uint64_t{args[1]} << 32);
     const uint32_t len = args[2];
+    // No dump of these maps is longer than all of them full: refuse before allocating.
+    uint64_t largest = 8;
+    for (size_t i = 0; i < maps_->size(); ++i) {
+        const Map& m = maps_->at(i);
+        largest += 12 + uint64_t{m.def().max_entries} * (m.def().key_size + m.host_value_size());
+    }
+    if (len > largest)
+        return refuse(kStBadArgs, "map restore: " + std::to_string(len) + " bytes exceed the largest dump of these maps (" +
+                                      std::to_string(largest) + " bytes)", data);
     std::vector<uint8_t> dump(len);
     constexpr uint32_t kChunk = 4096;
     for (uint32_t off = 0; off < len; off += kChunk) {

@@ -2,7 +2,7 @@
 // Fuzz target of the verifier. Input: one mode byte (bit 0: conformance platform instead of XDP;
 // bits 1-7: the raw memory size for conformance), then instruction slots (8 bytes each). The
 // verifier must never crash, and a program it accepts must never fault in the bounds-checking
-// interpreter (run on a short packet, or on the raw memory).
+// interpreter (run on packets of 14, 20 and 64 bytes, or on the raw memory).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -53,10 +53,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             std::vector<uint8_t> mem(mem_size, 0x5a);
             test_run_raw(*engine, env, mem);
         } else {
-            XdpBuff buff;
-            TestRunInput in;
-            in.data_in.assign(20, 0x11);
-            test_run_xdp(*engine, env, buff, in);
+            // The shortest Ethernet frame, a short and a full-size minimal one: the bounds proofs
+            // must hold for every length.
+            for (size_t len : {14, 20, 64}) {
+                MapSet fresh(defs);
+                env.maps = &fresh;
+                engine->load(obj, 0, fresh, platform);
+                XdpBuff buff;
+                TestRunInput in;
+                in.data_in.assign(len, 0x11);
+                test_run_xdp(*engine, env, buff, in);
+            }
         }
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::Runtime) {
