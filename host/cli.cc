@@ -23,7 +23,7 @@ const Command kCommands[] = {
     {"verify", "check that a program is safe to run", cmd_verify},
     {"compile", "compile a program for the bpfnic processor: bundles, static IPC, firmware image", cmd_compile},
     {"disasm", "print a program's instructions", cmd_disasm},
-    {"map", "show the maps of a finished run", cmd_map},
+    {"map", "dump, look up or update a program's maps (run on the spot, or a finished run's report)", cmd_map},
     {"regress", "run a regression suite, or one shard of it, writing one JSON Lines record per case", cmd_regress},
     {"merge", "combine the result files of a suite's shards: counts, failures, histograms, Markdown", cmd_merge},
 };
@@ -53,7 +53,10 @@ void print_main_help(std::ostream& out) {
            "  bpfnic run build/examples/xdp1.o --gen count=10000,seed=7 --report r.json\n"
            "  bpfnic verify build/examples/xdp2.o\n"
            "  bpfnic disasm build/examples/xdp_pass.o\n"
-           "  bpfnic map dump --report r.json --map rxcnt\n";
+           "  bpfnic map dump --report r.json --map rxcnt\n"
+           "  bpfnic compile build/examples/xdp1.o --json\n\n"
+           "Companion executables: bpfnic-conformance-plugin (the bpf_conformance suite's plugin) and the\n"
+           "benchmarks in build/bench (bpfnic_jit_bench, bpfnic_compile_bench, ...; scripts/bench.sh runs them).\n";
 }
 
 std::string self_exe(const char* argv0) {

@@ -91,6 +91,34 @@ TEST(CliRun, CrossCheckAgrees) {
     EXPECT_EQ(j["verdicts"]["tx"], 300);
 }
 
+TEST(CliRun, CrossCheckThroughTheDriverReportsEveryEngine) {
+    const json j = run_json({"run", example("xdp1"), "--engine", "xcheck", "--gen", "count=40,seed=4", "-j"});
+    EXPECT_EQ(j["mismatches"], 0);
+    EXPECT_TRUE(j["mismatch_details"].empty());
+    EXPECT_TRUE(j["ns_per_packet"].contains("jit")) << j["ns_per_packet"];
+#ifdef BPFNIC_HAVE_HW
+    EXPECT_EQ(j["engines"], json::array({"interp", "hw", "jit"}));
+    EXPECT_EQ(j["offloaded"], true);
+    EXPECT_TRUE(j["skipped_engines"].empty());
+    EXPECT_GT(j["instructions_per_packet"].get<double>(), 1.0);
+    EXPECT_GT(j["bundles"].get<int>(), 0);
+    for (const char* cause : {"load_use", "divide", "helper", "extension", "atomic", "branch_flush", "stack_scrub"})
+        EXPECT_TRUE(j["stalls"].contains(cause)) << cause;
+    // The maps come from the card's firmware: the counters add up to the packets.
+    uint64_t counted = 0;
+    for (const auto& e : j["maps"]["rxcnt"]["entries"]) counted += std::stoul(e["value"].get<std::string>().substr(0, 2), nullptr, 16);
+    EXPECT_EQ(counted, 40u);
+    // A map read on the card, after a run made on the spot.
+    const CliResult l = run_cli({"map", "lookup", example("xdp1"), "--engine", "hw", "--gen", "count=30,mix=udp:1",
+                                 "--map", "rxcnt", "--key", "11 00 00 00"});
+    EXPECT_EQ(l.rc, 0) << l.err;
+    EXPECT_EQ(l.out, "key: 11 00 00 00  value: 1e 00 00 00 00 00 00 00\n");
+#else
+    EXPECT_EQ(j["engines"], json::array({"interp", "jit"}));
+    EXPECT_EQ(j["skipped_engines"], json::array({"hw: no card: this build has no simulated card (BPFNIC_HW=OFF)"}));
+#endif
+}
+
 TEST(CliRun, HardwareEngineOrFallback) {
     const json j = run_json({"run", example("xdp1"), "--engine", "hw", "--gen", "count=20,seed=1", "-j"});
     EXPECT_EQ(j["engine"], "hw");
