@@ -26,6 +26,7 @@ using PassFn = void (*)(mir::Module&, const PassOptions&, PassStats&);
 // One entry point per pass (one file each in compiler/passes/).
 void cfg(mir::Module& m, const PassOptions& o, PassStats& s);
 void lower_maps(mir::Module& m, const PassOptions& o, PassStats& s);
+void lower_lookups(mir::Module& m, const PassOptions& o, PassStats& s);
 void remove_checks(mir::Module& m, const PassOptions& o, PassStats& s);
 void lower_ctx(mir::Module& m, const PassOptions& o, PassStats& s);
 void const_prop(mir::Module& m, const PassOptions& o, PassStats& s);

@@ -23,6 +23,8 @@ const std::vector<PassEntry>& entries() {
     static const std::vector<PassEntry> e = {
         {{"cfg", "control-flow graph and dominators; unreachable code out", false}, passes::cfg},
         {{"lower_maps", "map references to map-unit handles; lddw to mov where it fits", false}, passes::lower_maps},
+        {{"lower_lookups", "constant-key array lookups to addresses; read-only map loads to constants", true},
+         passes::lower_lookups},
         {{"remove_checks", "packet bounds checks and branches the verifier proved one-way", true}, passes::remove_checks},
         {{"lower_ctx", "xdp_md loads to context-register reads", true}, passes::lower_ctx},
         {{"const_prop", "known constant register operands to immediates", true}, passes::const_prop},

@@ -28,11 +28,50 @@ mir::Module schedule_module(const Object& obj, unsigned lanes, const Facts& fact
     mir::Module m = mir::build_module(obj.programs[0], obj.maps, hardware_platform(), &facts);
     passes::PassOptions o{lanes};
     passes::PassStats s;
-    for (auto fn : {passes::cfg, passes::lower_maps, passes::remove_checks, passes::lower_ctx, passes::const_prop,
+    for (auto fn : {passes::cfg, passes::lower_maps, passes::lower_lookups, passes::remove_checks, passes::lower_ctx, passes::const_prop,
                     passes::copy_prop, passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
                     passes::fuse_exit, passes::fuse_bounds, passes::dce, passes::hoist, passes::schedule})
         fn(m, o, s);
     return m;
+}
+
+// The firewall counts its verdicts in a PERCPU_ARRAY with constant keys (STAT_*) and reads its
+// settings from .rodata: every such lookup becomes the element's address, with no helper call
+// and no null check left, and the .rodata load becomes its constant; the lookups of the hash maps
+// stay calls.
+TEST(LowerLookups, ConstantKeyArrayLookupsAndReadOnlyLoads) {
+    if (!std::filesystem::exists(example("simple_firewall"))) GTEST_SKIP() << "examples not built";
+    const Object obj = load_object(example("simple_firewall"));
+    const VerifierResult v = verify(obj.programs[0], obj.maps, software_xdp_platform());
+    ASSERT_TRUE(v.ok) << v.error;
+    mir::Module m = mir::build_module(obj.programs[0], obj.maps, hardware_platform(), &v.facts);
+    passes::PassOptions o{4};
+    passes::PassStats s;
+    auto count_lookup_calls = [&] {
+        size_t n = 0;
+        for (const mir::Block& b : m.blocks)
+            for (const mir::Insn& in : b.insns)
+                if (auto* c = std::get_if<Call>(&in.op); c && c->helper == helper_id::kMapLookupElem) ++n;
+        return n;
+    };
+    passes::cfg(m, o, s);
+    passes::lower_maps(m, o, s);
+    const size_t before = count_lookup_calls();
+    passes::lower_lookups(m, o, s);
+    const uint64_t lowered = s.counts["array lookups with a constant key lowered to addresses"];
+    EXPECT_EQ(lowered, 9u);
+    EXPECT_EQ(s.counts["null checks of known addresses removed"], lowered);
+    EXPECT_EQ(s.counts["loads from read-only maps folded to constants"], 1u);
+    EXPECT_EQ(count_lookup_calls(), before - lowered);
+    EXPECT_EQ(count_lookup_calls(), 3u) << "conntrack twice and open_services stay helper calls";
+    // fw_stats is map 2: its window starts at 3 << 32, built by `r0 = 3; r0 <<= 32; r0 += key * 8`.
+    bool saw_window = false;
+    for (const mir::Block& b : m.blocks)
+        for (size_t i = 0; i + 1 < b.insns.size(); ++i)
+            if (auto* mv = std::get_if<Bin>(&b.insns[i].op); mv && mv->op == Bin::Op::Mov && mv->dst.v == 0)
+                if (auto* sh = std::get_if<Bin>(&b.insns[i + 1].op); sh && sh->op == Bin::Op::Lsh && sh->dst.v == 0)
+                    saw_window |= std::get<Imm>(mv->v).v == 3 && std::get<Imm>(sh->v).v == 32;
+    EXPECT_TRUE(saw_window);
 }
 
 TEST(Schedule, BundlesFollowTheLaneAndHazardRules) {
