@@ -204,12 +204,15 @@ if have core || have sim; then
   if have sim; then
     {
       echo
-      echo "Full NIC model (SystemC/TLM around the core) against the core alone, $(jq -r '.lanes' "$dir/sim.json") lanes:"
+      echo "Full NIC model (SystemC/TLM around the core) against the core alone, $(jq -r '.lanes' "$dir/sim.json") lanes. Wire-to-wire"
+      echo "latency through the full model: first bit in to last bit out of the frames a program sends"
+      echo "back (XDP_TX), one frame at a time into an idle card, in core cycles (both serialisations at"
+      echo "the port rate included)."
       echo
-      echo "| module | core alone cycles/s | full NIC cycles/s | cost ratio |"
-      echo "|---|---|---|---|"
-      jq -r '.programs[] | "| \(.name) | \(.core.cycles_per_second | round) | \(.nic.cycles_per_second | round) | \(.cost_ratio * 100 | round / 100) |"' "$dir/sim.json"
-      jq -r '"| all | \(.core.cycles_per_second | round) | \(.nic.cycles_per_second | round) | \(.cost_ratio * 100 | round / 100) |"' "$dir/sim.json"
+      echo "| module | core alone cycles/s | full NIC cycles/s | cost ratio | frames out | wire latency mean | p99 |"
+      echo "|---|---|---|---|---|---|---|"
+      jq -r '.programs[] | "| \(.name) | \(.core.cycles_per_second | round) | \(.nic.cycles_per_second | round) | \(.cost_ratio * 100 | round / 100) | \(.wire_latency.frames_out // "-")/\(.wire_latency.frames_in // "-") | \(if .wire_latency.cycles then (.wire_latency.cycles.mean * 10 | round / 10) else "-" end) | \(if .wire_latency.cycles then (.wire_latency.cycles.p99 * 10 | round / 10) else "-" end) |"' "$dir/sim.json"
+      jq -r '"| all | \(.core.cycles_per_second | round) | \(.nic.cycles_per_second | round) | \(.cost_ratio * 100 | round / 100) | | | |"' "$dir/sim.json"
     } >> "$md"
   fi
 fi

@@ -38,7 +38,8 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kDefaultModules[] = {"xdp_drop", "xdp1", "xdp2", "rxq_info", "xdp_adjust_tail", "simple_firewall"};
+const char* const kDefaultModules[] = {"xdp_drop", "xdp1", "xdp2", "rxq_info", "xdp_adjust_tail", "simple_firewall",
+                                       "katran_lb"};
 // Modules whose final maps do not depend on the order of packets (atomic updates or none).
 const std::set<std::string> kOrderIndependent = {"xdp_drop", "xdp_pass", "xdp_tx", "xdp_redirect", "rxq_info",
                                                  "xdp_adjust_tail"};

@@ -3,9 +3,12 @@
 // BAR0, DMA, RX ring, Ethernet ports, temporally decoupled core) on the same traffic, in one run.
 // Both stage each frame into the packet buffer through the control port, run the program and read
 // the frame back for XDP_PASS/XDP_TX, so the ratio is the cost of the platform model around the
-// core. Prints JSON: simulated core cycles per CPU second of each and their ratio (target: < 3).
+// core. Prints JSON: simulated core cycles per CPU second of each and their ratio (target: < 3),
+// and per program the wire-to-wire latency through the full model (first bit in to last bit out
+// of frames the program sends back with XDP_TX, one frame at a time into an idle card).
 //
 // Usage: bpfnic_sim_bench [packets per program] [example names...]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,6 +49,7 @@ double cpu_seconds() {
 constexpr unsigned kLanes = 4;
 constexpr uint64_t kImageAddr = 0x10000, kRxRing = 0x100000, kRxBufs = 0x200000;
 constexpr uint32_t kRingSize = 4096, kBufBytes = 2048;
+constexpr uint64_t kLatencyFrames = 200;  ///< frames sent one at a time for the wire-to-wire latency
 
 struct Rate {
     uint64_t cycles = 0;
@@ -98,9 +102,8 @@ Rate run_core(sim::Device& dev, const std::vector<uint64_t>& slots, MapSet& maps
     return r;
 }
 
-// The full model: frames arrive on a port back to back, passed ones go to the RX ring by DMA.
-Rate run_nic(nic::NicSystem& sys, HwMapMemory& map_mem, const std::vector<uint64_t>& slots, MapSet& maps,
-             const TrafficGenerator& gen) {
+// Resets the card, loads the program, fills the RX ring with buffers and enables the datapath.
+void start_nic(nic::NicSystem& sys, HwMapMemory& map_mem, const std::vector<uint64_t>& slots, MapSet& maps) {
     sys.write32(nic::reg::kCtrl, nic::kCtrlReset);
     sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS));
     map_mem.bind(&maps);
@@ -121,7 +124,12 @@ Rate run_nic(nic::NicSystem& sys, HwMapMemory& map_mem, const std::vector<uint64
     sys.write32(nic::reg::kRxRing + nic::reg::kRingSize, kRingSize);
     sys.write32(nic::reg::kRxRing + nic::reg::kRingTail, kRingSize - 1);
     sys.write32(nic::reg::kCtrl, nic::kCtrlEnable);
+}
 
+// The full model: frames arrive on a port back to back, passed ones go to the RX ring by DMA.
+Rate run_nic(nic::NicSystem& sys, HwMapMemory& map_mem, const std::vector<uint64_t>& slots, MapSet& maps,
+             const TrafficGenerator& gen) {
+    start_nic(sys, map_mem, slots, maps);
     Rate r;
     const uint64_t c0 = sys.nic().device().ctrl().cycle();
     const auto t0 = Clock::now();
@@ -134,6 +142,42 @@ Rate run_nic(nic::NicSystem& sys, HwMapMemory& map_mem, const std::vector<uint64
     sys.take_tx(0);
     sys.write32(nic::reg::kCtrl, 0);
     return r;
+}
+
+double percentile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5))];
+}
+
+// Latency through the full model, wire to wire: frames sent one at a time into an idle card (no
+// queueing); for each frame that leaves on the wire again (XDP_TX), the time from its first bit
+// in (serialised at the port's rate, with preamble and gap, as the port transmits) to its last
+// bit out, in ns and in core clock cycles.
+nlohmann::json run_latency(nic::NicSystem& sys, HwMapMemory& map_mem, const std::vector<uint64_t>& slots,
+                           MapSet& maps, const TrafficGenerator& gen, uint64_t frames) {
+    start_nic(sys, map_mem, slots, maps);
+    const double bit_ns = 1.0 / sys.nic().config().port_gbps;
+    const double clock_ns = sys.nic().config().clock_period.to_seconds() * 1e9;
+    std::vector<double> ns;
+    for (uint64_t i = 0; i < frames && i < gen.count(); ++i) {
+        auto bytes = gen.packet(i).bytes;
+        const double wire_ns = bit_ns * 8.0 * static_cast<double>(bytes.size() + 20);
+        const double first_in = sys.now().to_seconds() * 1e9;
+        sys.inject(0, std::move(bytes), sc_core::sc_time(wire_ns, sc_core::SC_NS));
+        sys.run_until_idle(sc_core::sc_time(1, sc_core::SC_MS));
+        for (const nic::Frame& f : sys.take_tx(0)) ns.push_back(f.time.to_seconds() * 1e9 - first_in);
+    }
+    sys.write32(nic::reg::kCtrl, 0);
+    nlohmann::json j = {{"frames_in", std::min(frames, gen.count())}, {"frames_out", ns.size()}};
+    if (!ns.empty()) {
+        double sum = 0;
+        for (double x : ns) sum += x;
+        const double mean = sum / static_cast<double>(ns.size()), p99 = percentile(ns, 0.99);
+        j["ns"] = {{"mean", mean}, {"p99", p99}};
+        j["cycles"] = {{"mean", mean / clock_ns}, {"p99", p99 / clock_ns}};
+    }
+    return j;
 }
 
 nlohmann::json rate_json(const Rate& r) {
@@ -192,6 +236,9 @@ int main(int argc, char** argv) {
                                                     xdp_helper_table());
         const Rate c = run_core(sys.nic().device(), slots, core_maps, gen);
         const Rate n = run_nic(sys, nic_map_mem, slots, nic_maps, gen);
+        MapSet latency_maps(obj.maps);
+        env.maps = &latency_maps;
+        const nlohmann::json latency = run_latency(sys, nic_map_mem, slots, latency_maps, gen, kLatencyFrames);
         core_total.cycles += c.cycles;
         core_total.seconds += c.seconds;
         core_total.cpu_seconds += c.cpu_seconds;
@@ -201,6 +248,7 @@ int main(int argc, char** argv) {
         out["programs"].push_back({{"name", name},
                                    {"core", rate_json(c)},
                                    {"nic", rate_json(n)},
+                                   {"wire_latency", latency},
                                    {"cost_ratio", n.per_second() > 0 ? c.per_second() / n.per_second() : 0.0}});
     }
     out["core"] = rate_json(core_total);
