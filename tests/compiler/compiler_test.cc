@@ -28,8 +28,9 @@ mir::Module schedule_module(const Object& obj, unsigned lanes, const Facts& fact
     mir::Module m = mir::build_module(obj.programs[0], obj.maps, hardware_platform(), &facts);
     passes::PassOptions o{lanes};
     passes::PassStats s;
-    for (auto fn : {passes::cfg, passes::lower_maps, passes::lower_lookups, passes::remove_checks, passes::lower_ctx, passes::const_prop,
-                    passes::copy_prop, passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
+    for (auto fn : {passes::cfg, passes::lower_maps, passes::lower_lookups,
+                    passes::dead_stores, passes::remove_checks, passes::lower_ctx, passes::const_prop,
+                    passes::copy_prop, passes::fuse_counter, passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
                     passes::fuse_exit, passes::fuse_bounds, passes::dce, passes::hoist, passes::schedule})
         fn(m, o, s);
     return m;
