@@ -75,6 +75,26 @@ TEST(LowerLookups, ConstantKeyArrayLookupsAndReadOnlyLoads) {
     EXPECT_TRUE(saw_window);
 }
 
+// After lower_lookups the firewall's counter key stores are never read: dead_stores removes them
+// (each key store feeds only a lookup that became an address); its counters' load/add/store
+// become atomic adds. Disabling the two passes costs bundles.
+TEST(DeadStoresAndCounters, FirewallKeysAndCounters) {
+    if (!std::filesystem::exists(example("simple_firewall"))) GTEST_SKIP() << "examples not built";
+    const Object obj = load_object(example("simple_firewall"));
+    const CompileResult r = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), CompileOptions{});
+    ASSERT_TRUE(r.offloadable);
+    std::map<std::string, std::map<std::string, uint64_t>> by_pass;
+    for (const PassReport& p : r.passes) by_pass[p.name] = p.counts;
+    EXPECT_GE(by_pass["dead_stores"]["dead stack stores removed"],
+              by_pass["lower_lookups"]["array lookups with a constant key lowered to addresses"]);
+    EXPECT_EQ(by_pass["fuse_counter"]["load, add and store of a map value fused into an atomic add"], 3u);
+    CompileOptions off;
+    off.disable = {"dead_stores", "fuse_counter"};
+    const CompileResult without = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off);
+    EXPECT_GT(without.bundles, r.bundles);
+    EXPECT_GT(without.insns, r.insns);
+}
+
 TEST(Schedule, BundlesFollowTheLaneAndHazardRules) {
     for (const char* name : kModules) {
         if (!std::filesystem::exists(example(name))) GTEST_SKIP() << "examples not built";
