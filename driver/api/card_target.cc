@@ -23,7 +23,14 @@ constexpr double kRunLimitNs = 200e6;  // simulated time a packet or a batch may
 CardTarget::CardTarget(fw::Card& card, FaultStats& stats) : card_(card), stats_(stats), mbox_(card), rings_(card) {}
 
 void CardTarget::reset() {
-    const MailboxReply r = mbox_.call(fw::kCmdReset, Args{});
+    MailboxReply r;
+    try {
+        r = mbox_.call(fw::kCmdReset, Args{});
+    } catch (const MailboxTimeout&) {
+        // A hung firmware: a function reset ends the stuck command first.
+        card_.function_reset();
+        r = mbox_.call(fw::kCmdReset, Args{});
+    }
     if (r.status != fw::kStOk) throw Error(ErrorKind::Internal, "card reset failed: " + r.message);
     card_.write32(nic::reg::kIrqStatus, ~0u);
     rings_.setup();
@@ -166,6 +173,14 @@ void CardTarget::counters(bpfnic_counters& out) {
     out.fw_commands_refused = r.args[fw::kFwCommandsRefused];
     out.fw_map_ops = r.args[fw::kFwMapOps];
     out.fw_maps_kept = r.args[fw::kFwMapsKept];
+}
+
+void CardTarget::clear_faults() {
+    fw::CardFaults& f = card_.faults();
+    f.image = fw::CardFaults::ImageFault::None;
+    f.mailbox_hang = false;
+    f.dma.clear();
+    f.reset_at_rx_frames = 0;
 }
 
 void CardTarget::set_cycle_budget(uint32_t cycles) {

@@ -37,6 +37,9 @@ public:
 
 class CardTarget final : public Target {
 public:
+    /// The per-packet cycle budget a device handle starts with (the NIC's reset value).
+    static constexpr uint32_t kDefaultCycleBudget = 10'000'000;
+
     CardTarget(fw::Card& card, FaultStats& stats);
 
     /// Resets the card (firmware state, rings, counters) and programs the rings.
@@ -50,6 +53,8 @@ public:
     /// Arms a fault on the card, in the card's terms (ring slots, frame counts); throws BadInput.
     void inject(const bpfnic_fault& f);
     MailboxClient& mailbox() { return mbox_; }
+    /// Disarms every fault not yet fired (a device handle starts and ends with none).
+    void clear_faults();
     /// The card's per-packet cycle budget (kRunTimeout; 0: none).
     void set_cycle_budget(uint32_t cycles);
 

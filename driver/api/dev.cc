@@ -41,7 +41,9 @@ int bpfnic_dev__open(const bpfnic_dev_opts* opts, bpfnic_dev** dev) {
         if (g_card_held) return fail(-EBUSY, "dev__open: the card is already open in this process");
         try {
             d->card = std::make_unique<CardTarget>(fw::Card::get(), d->faults);
+            d->card->clear_faults();
             d->card->reset();
+            d->card->set_cycle_budget(CardTarget::kDefaultCycleBudget);
         } catch (const Error& e) {
             return fail(errno_of(e), std::string("dev__open: ") + e.what());
         } catch (const std::exception& e) {
@@ -66,6 +68,7 @@ void bpfnic_dev__close(bpfnic_dev* dev) {
 #ifdef BPFNIC_HAVE_CARD
     if (dev->card) {
         try {
+            dev->card->clear_faults();
             dev->card->reset();
         } catch (const std::exception&) {
             // The handle goes away regardless; the next open resets the card again.
