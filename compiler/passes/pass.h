@@ -33,6 +33,7 @@ void lower_ctx(mir::Module& m, const PassOptions& o, PassStats& s);
 void const_prop(mir::Module& m, const PassOptions& o, PassStats& s);
 void copy_prop(mir::Module& m, const PassOptions& o, PassStats& s);
 void fuse_counter(mir::Module& m, const PassOptions& o, PassStats& s);
+void combine_copies(mir::Module& m, const PassOptions& o, PassStats& s);
 void combine_loads(mir::Module& m, const PassOptions& o, PassStats& s);
 void remove_zeroing(mir::Module& m, const PassOptions& o, PassStats& s);
 void fuse_alu3(mir::Module& m, const PassOptions& o, PassStats& s);

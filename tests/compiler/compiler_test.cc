@@ -30,7 +30,8 @@ mir::Module schedule_module(const Object& obj, unsigned lanes, const Facts& fact
     passes::PassStats s;
     for (auto fn : {passes::cfg, passes::lower_maps, passes::lower_lookups,
                     passes::dead_stores, passes::remove_checks, passes::lower_ctx, passes::const_prop,
-                    passes::copy_prop, passes::fuse_counter, passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
+                    passes::copy_prop, passes::fuse_counter, passes::combine_copies,
+                    passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
                     passes::fuse_exit, passes::fuse_bounds, passes::dce, passes::hoist, passes::schedule})
         fn(m, o, s);
     return m;
@@ -93,6 +94,22 @@ TEST(DeadStoresAndCounters, FirewallKeysAndCounters) {
     const CompileResult without = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off);
     EXPECT_GT(without.bundles, r.bundles);
     EXPECT_GT(without.insns, r.insns);
+}
+
+// xdp2 swaps the MAC addresses; the byte copy of the source address into the destination
+// becomes a word and a halfword copy, and the schedule is shorter for it.
+TEST(CombineCopies, MacCopyBecomesWordAndHalfword) {
+    if (!std::filesystem::exists(example("xdp2"))) GTEST_SKIP() << "examples not built";
+    const Object obj = load_object(example("xdp2"));
+    const CompileResult r = compile_program(obj.programs[0], obj.maps, software_xdp_platform(), CompileOptions{});
+    ASSERT_TRUE(r.offloadable);
+    std::map<std::string, std::map<std::string, uint64_t>> by_pass;
+    for (const PassReport& p : r.passes) by_pass[p.name] = p.counts;
+    EXPECT_EQ(by_pass["combine_copies"]["byte copies joined"], 6u);
+    EXPECT_EQ(by_pass["combine_copies"]["copy instructions saved"], 8u);
+    CompileOptions off;
+    off.disable = {"combine_copies"};
+    EXPECT_GT(compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off).bundles, r.bundles);
 }
 
 TEST(Schedule, BundlesFollowTheLaneAndHazardRules) {
