@@ -39,7 +39,7 @@ run() {
 if [ "$quick" = 1 ]; then
   rtl_packets=100; scale_packets=96; core_packets=100; loop_iters=20000; sim_packets=100; jit_rounds=20
 else
-  rtl_packets=2000; scale_packets=1000; core_packets=2000; loop_iters=500000; sim_packets=2000; jit_rounds=400
+  rtl_packets=5000; scale_packets=2000; core_packets=2000; loop_iters=500000; sim_packets=2000; jit_rounds=400
 fi
 
 run compile bpfnic_compile_bench

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct Case {
     unsigned cores;
     sim::Dispatch dispatch;
 };
+
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.module << " on " << c.cores << " cores, " << sim::dispatch_name(c.dispatch);
+}
 
 class MultiCoreMatchesInterpreter : public ::testing::TestWithParam<Case> {};
 
