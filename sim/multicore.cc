@@ -56,10 +56,12 @@ MultiCore::MultiCore(const MultiCoreConfig& cfg) : cfg_(cfg) {
 
 MultiCore::~MultiCore() {
     // Verilator 5.006 unregisters a model's scopes through the thread's current context: the one
-    // constructed last, here the last core's, which is gone once that core is freed. A live
-    // context (constructing one makes it current) is in place while each core is freed.
+    // constructed last, here the last core's, which is gone once that core is freed. A context
+    // that lives as long as the process is made current before each core is freed, and stays
+    // current, so that freeing any other model later (built before this device) is safe too.
+    static VerilatedContext* const spare = new VerilatedContext;  // never freed
     while (!devs_.empty()) {
-        const VerilatedContext current;
+        Verilated::threadContextp(spare);
         devs_.pop_back();
     }
 }

@@ -3,11 +3,13 @@
 // atomic (rxq_info, xdp_adjust_tail) or absent run on 1, 2 and 4 cores sharing one map memory,
 // and every packet's verdict and output frame and every map's final contents equal the
 // interpreter's on the same packets. Also: the dispatcher's bookkeeping (every packet on exactly
-// one core, flow-hash keeps each flow on one core) and that contention is counted only where
-// cores compete. No timing is asserted: cycle counts are the simulated device's.
+// one core, flow-hash keeps each flow on one core), that contention is counted only where cores
+// compete, and that a device built before a multi-core device still runs and frees after it. No
+// timing is asserted: cycle counts are the simulated device's.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <map>
 #include <ostream>
 #include <string>
@@ -128,6 +130,37 @@ TEST(MultiCore, SharedMapAccessesContendOnlyWithSeveralCores) {
     EXPECT_EQ(free.result.grant_waits, 0u);
     EXPECT_GT(contended.result.grants, 0u);
     EXPECT_EQ(contended.result.grants, free.result.grants) << "the same accesses, only their timing differs";
+}
+
+// Services for a program that never reaches the ports.
+class NoMaps final : public sim::MapMemory {
+public:
+    sim::ExtResponse access(const sim::ExtRequest&) override { return {0, true, 1}; }
+};
+class NoHelpers final : public sim::HelperUnit {
+public:
+    sim::HelperResponse call(sim::Device&, int32_t, const uint64_t*) override { return {0, false, true, 1}; }
+};
+
+TEST(MultiCore, ADeviceBuiltBeforeItStillRunsAndIsFreedAfterIt) {
+    // Each Verilated model has its own context; freeing the multi-core device must leave the
+    // thread's current context usable for models built before it.
+    auto dev = std::make_unique<sim::Device>(4);
+    {
+        sim::MultiCoreConfig cfg;
+        cfg.cores = 3;
+        sim::MultiCore mc(cfg);
+    }
+    std::vector<uint64_t> prog(8, 0);
+    prog[0] = 0x00000007000000b7ull;  // mov r0, 7
+    prog[4] = 0x95;                   // exit
+    dev->load_program(prog);
+    NoMaps maps;
+    NoHelpers helpers;
+    const sim::RunResult r = dev->run(0, 0, 0, maps, helpers);
+    EXPECT_FALSE(r.trapped);
+    EXPECT_EQ(r.r0, 7u);
+    dev.reset();
 }
 
 TEST(MultiCore, RefusesZeroCoresGrantsOrQueueDepth) {
