@@ -3,6 +3,8 @@
 // seeding; verify; disasm; map dump/lookup of a finished run; demo's table; --help texts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -166,6 +168,21 @@ TEST(CliRun, OutputPcapHoldsPassAndTxPackets) {
     const auto in0 = gen.packet(0).bytes;
     EXPECT_TRUE(std::equal(in0.begin(), in0.begin() + 6, tx[0].data.begin() + 6));
     EXPECT_TRUE(std::equal(in0.begin() + 6, in0.begin() + 12, tx[0].data.begin()));
+}
+
+TEST(CliRun, OutputPcapReadableByTcpdump) {
+    if (std::system("command -v tcpdump > /dev/null 2>&1") != 0) GTEST_SKIP() << "tcpdump is not installed";
+    TempDir tmp;
+    const std::string out = tmp.file("out.pcap");
+    run_json({"run", example("xdp_pass"), "--gen", "count=7,mix=udp:1,ipv6=0,vlan=0,seed=2", "--out", out, "-j"});
+    FILE* p = ::popen(("tcpdump -nn -r " + shell_quote(out) + " 2>/dev/null").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string text;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) text += buf;
+    EXPECT_EQ(::pclose(p), 0) << text;
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 7) << text;
+    EXPECT_NE(text.find("UDP"), std::string::npos) << text;
 }
 
 TEST(CliRun, PcapInput) {
