@@ -2,9 +2,8 @@
 // The regression runner's engine loop (host/regress/case_run.cc): one program over a stream of
 // packets on the engines directly (the hardware engine is the core model, not the card), or on
 // several in cross-check mode, with the interpreter's executed instructions per packet for its
-// histograms. The bpfnic command's run, map and demo do not use
-// it: they run on the driver's sessions (host/driver_session.h), whose cross-check is the
-// driver's.
+// histograms. The bpfnic command's run, map and demo do not use it: they run on the driver's
+// sessions (host/driver_session.h), whose cross-check is the driver's.
 #pragma once
 
 #include <cstdint>
