@@ -34,6 +34,7 @@ void const_prop(mir::Module& m, const PassOptions& o, PassStats& s);
 void copy_prop(mir::Module& m, const PassOptions& o, PassStats& s);
 void fuse_counter(mir::Module& m, const PassOptions& o, PassStats& s);
 void combine_copies(mir::Module& m, const PassOptions& o, PassStats& s);
+void combine_stores(mir::Module& m, const PassOptions& o, PassStats& s);
 void combine_loads(mir::Module& m, const PassOptions& o, PassStats& s);
 void remove_zeroing(mir::Module& m, const PassOptions& o, PassStats& s);
 void fuse_alu3(mir::Module& m, const PassOptions& o, PassStats& s);

@@ -32,6 +32,7 @@ const std::vector<PassEntry>& entries() {
         {{"copy_prop", "reads of copies to reads of the original", true}, passes::copy_prop},
         {{"fuse_counter", "load, add and store of a map value to one atomic add", true}, passes::fuse_counter},
         {{"combine_copies", "byte-by-byte copies to word, halfword and byte moves", true}, passes::combine_copies},
+        {{"combine_stores", "byte stores of one value's bytes to one wide store", true}, passes::combine_stores},
         {{"combine_loads", "byte-load pairs forming a halfword to one halfword load", true}, passes::combine_loads},
         {{"remove_zeroing", "zeroing the self-reset already did", true}, passes::remove_zeroing},
         {{"fuse_alu3", "mov + ALU to 3-operand form", true}, passes::fuse_alu3},

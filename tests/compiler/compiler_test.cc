@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "compiler/asm.h"
 #include "compiler/emit.h"
 #include "compiler/error.h"
 #include "compiler/loader.h"
@@ -30,7 +31,7 @@ mir::Module schedule_module(const Object& obj, unsigned lanes, const Facts& fact
     passes::PassStats s;
     for (auto fn : {passes::cfg, passes::lower_maps, passes::lower_lookups,
                     passes::dead_stores, passes::remove_checks, passes::lower_ctx, passes::const_prop,
-                    passes::copy_prop, passes::fuse_counter, passes::combine_copies,
+                    passes::copy_prop, passes::fuse_counter, passes::combine_copies, passes::combine_stores,
                     passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
                     passes::fuse_exit, passes::fuse_bounds, passes::dce, passes::hoist, passes::schedule})
         fn(m, o, s);
@@ -110,6 +111,39 @@ TEST(CombineCopies, MacCopyBecomesWordAndHalfword) {
     CompileOptions off;
     off.disable = {"combine_copies"};
     EXPECT_GT(compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off).bundles, r.bundles);
+}
+
+// Byte stores of one loaded word's bytes join into one halfword store; a load of the packet
+// between them (it could read a byte the wide store would write early) keeps them apart.
+TEST(CombineStores, BytesOfOneValueJoinUnlessSomethingReadsBetween) {
+    auto stats = [](const std::string& middle) {
+        Program p;
+        p.name = "t";
+        p.section = "xdp";
+        p.type = ProgType::Xdp;
+        p.insns = assemble(R"(
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r4 = r2
+            r4 += 16
+            if r4 > r3 goto +6
+            r5 = *(u32 *)(r2 + 0)
+            *(u8 *)(r2 + 8) = r5
+            r6 = r5
+            r6 >>= 8
+            )" + middle + R"(
+            *(u8 *)(r2 + 9) = r6
+            r0 = 2
+            exit
+        )");
+        const CompileResult r = compile_program(p, {}, software_xdp_platform(), CompileOptions{});
+        EXPECT_TRUE(r.offloadable) << (r.refusal ? r.refusal->text() : "");
+        for (const PassReport& pr : r.passes)
+            if (pr.name == "combine_stores") return pr.counts;
+        return std::map<std::string, uint64_t>{};
+    };
+    EXPECT_EQ(stats("r0 = 0")["byte stores of one value joined"], 2u);
+    EXPECT_EQ(stats("r7 = *(u8 *)(r2 + 9)")["byte stores of one value joined"], 0u);
 }
 
 TEST(Schedule, BundlesFollowTheLaneAndHazardRules) {
