@@ -134,7 +134,7 @@ if have scale; then
     echo "| module | cores | grants/cycle | dispatch | pkts/cycle | Mpps 156.25 | Mpps 250 | speed-up | grant waits/pkt | wait share | utilisation | packets match | maps match |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     jq -r '.runs[] | select(.error == null) |
-      "| \(.module) | \(.cores) | \(.grants_per_cycle) | \(.dispatch) | \(.packets_per_cycle * 10000 | round / 10000) | \(.mpps_at_mhz["156.25"] * 100 | round / 100) | \(.mpps_at_mhz["250"] * 100 | round / 100) | \(.speedup * 100 | round / 100) | \(.grant_wait_cycles_per_packet * 100 | round / 100) | \(.grant_wait_share * 1000 | round / 10)% | \(.core_utilisation * 1000 | round / 10)% | \(if .packets_match then "yes" else "no" end) | \(if .maps_match then "yes" elif .order_independent then "NO" else "no (non-atomic counters)" end) |"' "$dir/scale.json"
+      "| \(.module) | \(.cores) | \(.grants_per_cycle) | \(.dispatch) | \(.packets_per_cycle * 10000 | round / 10000) | \(.mpps_at_mhz["156.25"] * 100 | round / 100) | \(.mpps_at_mhz["250"] * 100 | round / 100) | \(.speedup * 100 | round / 100) | \(.grant_wait_cycles_per_packet * 100 | round / 100) | \(.grant_wait_share * 1000 | round / 10)% | \(.core_utilisation * 1000 | round / 10)% | \(if .packets_match then "yes" else "no" end) | \(if .maps_match then "yes" elif .order_independent then "NO" else "no (order-dependent)" end) |"' "$dir/scale.json"
     jq -r '.runs[] | select(.error != null) | "\n- \(.module), \(.cores) cores: \(.error)"' "$dir/scale.json"
     jq -r '[.runs[] | select(.maps_match == false)] | group_by(.module)[] | .[0] |
       "\n- \(.module): \(.maps_difference)"' "$dir/scale.json"

@@ -9,9 +9,9 @@
 //    busy cycles), cycles the dispatcher waited for a core;
 //  - the comparison with the interpreter on the same packets: verdicts and output frames of every
 //    packet, and the final contents of every map. Modules whose map updates are all atomic (or
-//    that have none) must match exactly whatever the interleaving; the others increment per-CPU
-//    counters with plain loads and stores, which cores sharing one map memory may interleave
-//    (lost updates: the difference is reported, not hidden).
+//    that have none) must match exactly whatever the interleaving; the others may depend on the
+//    order (plain load/add/store counters that cores sharing one map memory interleave, per-flow
+//    state updated by two cores at once): the difference is reported, not hidden.
 // Nothing here is a test: no timing is asserted (tests/scale checks the results).
 //
 // Usage: bpfnic_scale_bench [--packets N] [--modules a,b,...] [--lanes L] [--examples DIR]
