@@ -71,28 +71,33 @@ std::vector<uint8_t> dump_maps(MapSet& maps, MapDumpStats* stats) {
 }
 
 MapDumpStats restore_maps(MapSet& maps, std::span<const uint8_t> dump) {
-    Reader r(dump);
-    if (r.u32("magic") != kMapDumpMagic) throw Error(ErrorKind::BadInput, "map dump: bad magic");
-    const uint32_t n = r.u32("map count");
-    if (n != maps.size())
-        throw Error(ErrorKind::BadInput, "map dump: " + std::to_string(n) + " maps, the program has " + std::to_string(maps.size()));
+    // Two passes: the first only reads the dump, so a malformed one is refused before any map
+    // changes; the second writes the entries.
     MapDumpStats st;
-    for (uint32_t i = 0; i < n; ++i) {
-        Map& m = maps.at(i);
-        const std::string what = "map " + std::to_string(i) + " '" + m.def().name + "'";
-        const uint32_t ks = r.u32(what + " key_size"), vs = r.u32(what + " value_size");
-        if (ks != m.def().key_size || vs != m.host_value_size())
-            throw Error(ErrorKind::BadInput, "map dump: " + what + ": " + std::to_string(ks) + "/" + std::to_string(vs) +
-                                                 "-byte entries, the map has " + std::to_string(m.def().key_size) + "/" +
-                                                 std::to_string(m.host_value_size()));
-        const uint32_t count = r.u32(what + " entry count");
-        ++st.maps;
-        for (uint32_t e = 0; e < count; ++e) {
-            const uint8_t* key = r.take(ks, what + " key");
-            const uint8_t* value = r.take(vs, what + " value");
-            if (m.def().read_only) continue;  // the program's own constant data
-            if (m.update(key, value, update_flag::kAny) == 0) ++st.entries;
-            else ++st.refused;
+    for (const bool apply : {false, true}) {
+        Reader r(dump);
+        if (r.u32("magic") != kMapDumpMagic) throw Error(ErrorKind::BadInput, "map dump: bad magic");
+        const uint32_t n = r.u32("map count");
+        if (n != maps.size())
+            throw Error(ErrorKind::BadInput, "map dump: " + std::to_string(n) + " maps, the program has " + std::to_string(maps.size()));
+        st = MapDumpStats{};
+        for (uint32_t i = 0; i < n; ++i) {
+            Map& m = maps.at(i);
+            const std::string what = "map " + std::to_string(i) + " '" + m.def().name + "'";
+            const uint32_t ks = r.u32(what + " key_size"), vs = r.u32(what + " value_size");
+            if (ks != m.def().key_size || vs != m.host_value_size())
+                throw Error(ErrorKind::BadInput, "map dump: " + what + ": " + std::to_string(ks) + "/" + std::to_string(vs) +
+                                                     "-byte entries, the map has " + std::to_string(m.def().key_size) + "/" +
+                                                     std::to_string(m.host_value_size()));
+            const uint32_t count = r.u32(what + " entry count");
+            ++st.maps;
+            for (uint32_t e = 0; e < count; ++e) {
+                const uint8_t* key = r.take(ks, what + " key");
+                const uint8_t* value = r.take(vs, what + " value");
+                if (!apply || m.def().read_only) continue;  // read-only: the program's own constant data
+                if (m.update(key, value, update_flag::kAny) == 0) ++st.entries;
+                else ++st.refused;
+            }
         }
     }
     return st;

@@ -2,7 +2,7 @@
 // libFuzzer target for the card's firmware (needs BPFNIC_HW): arbitrary mailbox commands and
 // arbitrary firmware images, sent through BAR0 and host memory exactly as the host driver does
 // (driver/api/mailbox_client.h). The card runs a known program (xdp1, with a map entry written by
-// the host) before every input. Input byte 0:
+// the host after a dump of its maps was put at the driver's dump address) before every input. Input byte 0:
 //  - even: a mailbox command: bytes 1-4 the command word, 5-68 the 16 argument words (zero
 //    padded), the rest the data window;
 //  - odd: an image, bytes 1 on, placed at the driver's image address and sent with kCmdSwap to
@@ -109,6 +109,13 @@ struct Bench {
         put_image(fw::kCmdLoadImage, image_bytes, &r);
         expect_ok(fw::kCmdLoadImage, r, "loading xdp1");
         expect_ok(fw::kCmdStart, call(fw::kCmdStart, Args{}), "start");
+        // A dump of the maps as loaded, at the driver's dump address: a restore command finds a
+        // well-formed dump there (which differs from the maps by the entry written next).
+        Args d{};
+        d[0] = static_cast<uint32_t>(layout::kDumpAddr);
+        d[1] = static_cast<uint32_t>(layout::kDumpAddr >> 32);
+        d[2] = 1u << 20;
+        expect_ok(fw::kCmdMapDump, call(fw::kCmdMapDump, d), "map dump");
         Args a{};
         const MailboxReply info = call(fw::kCmdMapInfo, a);
         expect_ok(fw::kCmdMapInfo, info, "map info");
