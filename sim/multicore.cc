@@ -111,7 +111,6 @@ void MultiCore::finish(unsigned c, bool timed_out, MultiCoreClient& client, Mult
     PacketOutcome& o = res.outcomes[s.packet];
     o.timed_out = timed_out;
     o.grant_waits = s.waits;
-    o.end_cycle = s.local;
     if (timed_out) {
         // As Device::run: reset the core and clear the stack the program may have written.
         dev.ctrl().reset(2);
@@ -126,6 +125,7 @@ void MultiCore::finish(unsigned c, bool timed_out, MultiCoreClient& client, Mult
         client.complete(c, dev, s.packet, o);
         if (!cfg_.overlap_staging) s.local += dev.ctrl().cycle() - c0;
     }
+    o.end_cycle = s.local;
     CoreStats& cs = res.cores[c];
     ++cs.packets;
     cs.busy_cycles += s.local - s.started;
