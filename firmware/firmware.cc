@@ -306,7 +306,7 @@ uint32_t Firmware::map_digest_cmd(Args& args, uint8_t* data) {
     if (!maps_) return refuse(kStNoProgram, "map digest: no program loaded", data);
     const std::vector<uint64_t> d = map_digests(*maps_);
     if (d.size() * 8 > kDataBytes) return refuse(kStBadArgs, "map digest: too many maps for the data window", data);
-    std::memcpy(data, d.data(), d.size() * 8);
+    if (!d.empty()) std::memcpy(data, d.data(), d.size() * 8);  // no maps: data() may be null
     args.fill(0);
     args[0] = static_cast<uint32_t>(d.size());
     return kStOk;

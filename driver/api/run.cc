@@ -108,7 +108,7 @@ int bpfnic_prog__run(bpfnic_prog* prog, bpfnic_test_run_opts* opts) {
     opts->redirect = out.redirect;
     const uint32_t room = opts->data_size_out;
     opts->data_size_out = static_cast<uint32_t>(out.data.size());
-    if (opts->data_out) {
+    if (opts->data_out && !out.data.empty()) {  // an empty vector's data() may be null: no memcpy
         std::memcpy(opts->data_out, out.data.data(), std::min<size_t>(room, out.data.size()));
         if (out.data.size() > room) return fail(-ENOSPC, prog->name + ": data_out holds " + std::to_string(room) +
                                                              " bytes, the packet has " + std::to_string(out.data.size()));
