@@ -256,7 +256,7 @@ void image(Bench& b, bool stopped, const uint8_t* data, size_t size) {
         if (!b.card.run_until_idle(50e6)) die(what + ": the card does not go idle");
         return;
     }
-    if (r.status != fw::kStBadImage && r.status != fw::kStFailed)
+    if (r.status != fw::kStBadImage && r.status != fw::kStBadArgs && r.status != fw::kStFailed)
         die(what + ": refused with status " + std::to_string(r.status) + ": " + r.message);
     if (stopped) b.expect_ok(fw::kCmdStart, b.call(fw::kCmdStart, Args{}), "restart after a refused load");
     if (!b.at_baseline()) die(what + ": the refused image replaced the running program");
