@@ -27,6 +27,7 @@ using PassFn = void (*)(mir::Module&, const PassOptions&, PassStats&);
 void cfg(mir::Module& m, const PassOptions& o, PassStats& s);
 void lower_maps(mir::Module& m, const PassOptions& o, PassStats& s);
 void lower_lookups(mir::Module& m, const PassOptions& o, PassStats& s);
+void forward_stores(mir::Module& m, const PassOptions& o, PassStats& s);
 void dead_stores(mir::Module& m, const PassOptions& o, PassStats& s);
 void remove_checks(mir::Module& m, const PassOptions& o, PassStats& s);
 void lower_ctx(mir::Module& m, const PassOptions& o, PassStats& s);

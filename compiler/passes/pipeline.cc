@@ -25,6 +25,7 @@ const std::vector<PassEntry>& entries() {
         {{"lower_maps", "map references to map-unit handles; lddw to mov where it fits", false}, passes::lower_maps},
         {{"lower_lookups", "constant-key array lookups to addresses; read-only map loads to constants", true},
          passes::lower_lookups},
+        {{"forward_stores", "stack loads of a just-stored register to register moves", true}, passes::forward_stores},
         {{"dead_stores", "stack stores whose bytes are never read again", true}, passes::dead_stores},
         {{"remove_checks", "packet bounds checks and branches the verifier proved one-way", true}, passes::remove_checks},
         {{"lower_ctx", "xdp_md loads to context-register reads", true}, passes::lower_ctx},

@@ -30,7 +30,7 @@ mir::Module schedule_module(const Object& obj, unsigned lanes, const Facts& fact
     passes::PassOptions o{lanes};
     passes::PassStats s;
     for (auto fn : {passes::cfg, passes::lower_maps, passes::lower_lookups,
-                    passes::dead_stores, passes::remove_checks, passes::lower_ctx, passes::const_prop,
+                    passes::forward_stores, passes::dead_stores, passes::remove_checks, passes::lower_ctx, passes::const_prop,
                     passes::copy_prop, passes::fuse_counter, passes::combine_copies, passes::combine_stores,
                     passes::combine_loads, passes::remove_zeroing, passes::fuse_alu3,
                     passes::fuse_exit, passes::fuse_bounds, passes::dce, passes::hoist, passes::schedule})
@@ -110,6 +110,11 @@ TEST(CombineCopies, MacCopyBecomesWordAndHalfword) {
     EXPECT_EQ(by_pass["combine_copies"]["copy instructions saved"], 8u);
     CompileOptions off;
     off.disable = {"combine_copies"};
+    EXPECT_GT(compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off).bundles, r.bundles);
+    // The other address waits in a stack word: its reload reads the register it was stored from,
+    // and the store goes.
+    EXPECT_EQ(by_pass["forward_stores"]["stack loads forwarded from the stored register"], 1u);
+    off.disable = {"forward_stores"};
     EXPECT_GT(compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off).bundles, r.bundles);
 }
 
