@@ -114,14 +114,10 @@ for i, (seed, flags, size) in enumerate([(5000, 4, 8), (5001, 5, 8), (6002, 5, 1
                                          (91, 5, 10), (123, 13, 13), (4242, 21, 6), (9, 0, 13)]):
     open(f'{out}/gen_{i:02d}', 'wb').write(b'\x00' + struct.pack('<QBB', seed, flags, size))
 # Instruction form: byte 0 odd, packet size, then the slots of the verifier corpus's XDP programs.
-n = 0
 for name in sorted(os.listdir(verifier)):
     data = open(os.path.join(verifier, name), 'rb').read()
     if len(data) < 9 or data[0] & 1:
         continue
     open(f'{out}/insns_{name}', 'wb').write(b'\x01' + bytes([50]) + data[1:])
-    n += 1
-    if n == 24:
-        break
 EOF
 echo "seed corpora written under $corpus"
