@@ -255,6 +255,10 @@ struct bpfnic_session_packet {
     std::vector<uint8_t> data;       ///< the frame that left (pass, tx, redirect)
     bpfnic::RedirectTarget redirect;
     uint64_t cycles = 0;             ///< core cycles of the last run (card only)
+    /// Instructions the last run executed: on engine "hw" with the program on the card the core's
+    /// retired instructions (compiled program); in cross-check mode the reference's (interpreter's)
+    /// count; on the interpreter its count; 0 from the JIT, which does not count.
+    uint64_t insns = 0;
 };
 
 /// Stall cycles of the card's core by cause.
@@ -278,10 +282,16 @@ struct bpfnic_engine_time {
 struct bpfnic_session_stats {
     uint64_t packets = 0;
     bpfnic_verdicts verdicts;                 ///< of the packets' results
-    std::vector<bpfnic_engine_time> engines;  ///< every timed engine (not the cross-check's reference)
+    std::vector<bpfnic_engine_time> engines;  ///< every engine, the cross-check's reference first
     bool on_card = false;                     ///< the program runs on the card: `core` is set
     bpfnic_core_counters core;                ///< counted over every run since the session opened
     uint64_t trace_lines = 0, perf_records = 0;  ///< bpf_trace_printk lines, perf records (software)
+    /// Instructions executed in software, one run per packet (the last of its repeats): the
+    /// interpreter's count (the cross-check's reference in that mode), every eBPF instruction.
+    /// insns_counted is false when no interpreter ran (the JIT alone, or the card alone: then
+    /// `core.insns` counts the card's retired instructions).
+    uint64_t insns = 0;
+    bool insns_counted = false;
 };
 
 /// Loads the program of `obj` on the engine named in opts.

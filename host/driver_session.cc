@@ -114,6 +114,9 @@ RunReport Session::report(const Object& obj, size_t entry) const {
                     {"helper", st.helper / runs},       {"extension", st.extension / runs},
                     {"atomic", st.atomic / runs},       {"branch_flush", st.branch_flush / runs},
                     {"stack_scrub", st.stack_scrub / runs}};
+    } else if (s.insns_counted) {
+        // The interpreter's count (alone, or as the cross-check's reference off the card).
+        r.instructions_executed = s.insns;
     }
     for (const auto& e : s.engines)
         if (e.runs) r.ns_per_packet[e.engine] = e.ns_total / double(e.runs);

@@ -38,9 +38,10 @@ void print_summary(std::ostream& out, const RunReport& r) {
     if (v.invalid) out << ", invalid " << v.invalid;
     out << "\n";
     if (r.packets && r.instructions_executed)
-        out << "instructions:  " << fixed(double(*r.instructions_executed) / double(r.packets), 1) << " per packet\n";
+        out << "instructions:  " << fixed(double(*r.instructions_executed) / double(r.packets), 1) << " per packet ("
+            << (r.cycles ? "retired by the card's core" : "executed by the interpreter") << ")\n";
     else if (r.packets)
-        out << "instructions:  not counted (the driver counts the instructions of the card's core)\n";
+        out << "instructions:  not counted (the JIT does not count the instructions it executes)\n";
     for (const auto& [engine, ns] : r.ns_per_packet) out << "time:          " << fixed(ns, 1) << " ns per packet (" << engine << ")\n";
     if (!j["cycles_per_packet"].is_null()) {
         out << "cycles:        " << fixed(j["cycles_per_packet"].get<double>(), 1) << " per packet, IPC "

@@ -52,6 +52,7 @@ CardTarget::Counts CardTarget::counts() {
     const nic::NicCounter order[5] = {nic::kCntAborted, nic::kCntDrop, nic::kCntPass, nic::kCntTx, nic::kCntRedirect};
     for (int i = 0; i < 5; ++i) c.verdicts[i] = nic_counter(order[i]);
     c.cycles = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntCycles);
+    c.insns = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntInsns);
     c.core_errors = card_.read64(nic::reg::kCoreCounters + 8 * nic::kCntErrors);
     c.run_cycles = nic_counter(nic::kCntCoreRunCycles);  // kept when the core is reset at the budget
     c.too_big = nic_counter(nic::kCntRxTooBig);
@@ -239,6 +240,7 @@ std::optional<PacketOutcome> CardTarget::run_once(const std::vector<uint8_t>& pa
     const Counts c1 = counts();
     PacketOutcome out;
     out.cycles = c1.cycles - c0.cycles;
+    out.insns = c1.insns - c0.insns;
     out.duration_ns = card_.now_ns() - t0;
     int moved = -1;
     for (int i = 0; i < 5; ++i)

@@ -95,7 +95,7 @@ private:
     };
     struct Counts {
         std::array<uint64_t, 5> verdicts{};
-        uint64_t cycles = 0, run_cycles = 0, core_errors = 0, too_big = 0, no_desc = 0;
+        uint64_t cycles = 0, insns = 0, run_cycles = 0, core_errors = 0, too_big = 0, no_desc = 0;
     };
 
     // card_target.cc: images, packets, maps.

@@ -24,12 +24,14 @@ PacketOutcome EngineTarget::run(const std::vector<uint8_t>& packet) {
         const TestRunOutput r = test_run_xdp(*engine_, env_, buff_, in);
         out.verdict = r.retval <= kXdpRedirect ? static_cast<uint32_t>(r.retval) : kXdpAborted;
         out.duration_ns = static_cast<double>(r.duration_ns);
+        out.insns = r.stats.insns;
         if (out.verdict == kXdpPass || out.verdict == kXdpTx || out.verdict == kXdpRedirect) out.data = r.data_out;
         if (out.verdict == kXdpRedirect) out.redirect = r.redirect;
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::Runtime) throw;
         out.verdict = kXdpAborted;  // a fault ends the program as the kernel's XDP_ABORTED would
         out.fault = e.what();
+        out.insns = engine_->last_stats().insns;
         env_.xdp = nullptr;
     }
     return out;

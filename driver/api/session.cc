@@ -83,6 +83,10 @@ EngineTarget* output_engine(bpfnic_prog& p) {
     return nullptr;
 }
 
+/// Whether the interpreter runs the session's packets (alone, or as the cross-check's reference):
+/// the software engine that counts the instructions it executes.
+bool interp_counts(const bpfnic_prog& p) { return p.xcheck || std::string(p.primary->name()) == "interp"; }
+
 bpfnic_core_counters minus(const bpfnic_core_counters& a, const bpfnic_core_counters& b) {
     bpfnic_core_counters d;
     d.cycles = a.cycles - b.cycles;
@@ -177,6 +181,8 @@ int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size
                 std::vector<Target*> others;
                 for (auto& t : session->timed) others.push_back(t.get());
                 o = p.xcheck->run(packet, others);
+                ++session->ref_runs;
+                session->ref_ns += p.xcheck->last_reference().duration_ns;
             } else {
                 TimedTarget& t = *session->timed.front();
                 o = t.run(packet);
@@ -189,6 +195,8 @@ int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size
     }
     ++session->packets;
     count(session->verdicts, o.verdict);
+    const uint64_t software_insns = p.xcheck ? p.xcheck->last_reference().insns : o.insns;
+    if (interp_counts(p)) session->insns += software_insns;
     if (EngineTarget* sw = output_engine(p)) {
         session->trace_lines += sw->env().trace.size();
         session->perf_records += sw->env().perf.size();
@@ -197,6 +205,7 @@ int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size
     out->data = std::move(o.data);
     out->redirect = o.redirect;
     out->cycles = o.cycles;
+    out->insns = p.offloaded && !p.xcheck ? o.insns : software_insns;
     return 0;
 }
 
@@ -208,6 +217,9 @@ int bpfnic_session__stats(bpfnic_session* session, bpfnic_session_stats* stats) 
     stats->verdicts = session->verdicts;
     stats->trace_lines = session->trace_lines;
     stats->perf_records = session->perf_records;
+    stats->insns = session->insns;
+    stats->insns_counted = interp_counts(*session->prog);
+    if (session->prog->xcheck) stats->engines.push_back({"interp", session->ref_runs, session->ref_ns});
     for (const auto& t : session->timed) stats->engines.push_back({t->name(), t->runs(), t->ns_total()});
     bpfnic_core_counters now;
     if (session->prog->offloaded && read_core_counters(*session->dev, now)) {

@@ -56,5 +56,8 @@ struct bpfnic_session {
     uint64_t packets = 0;
     bpfnic_verdicts verdicts;
     uint64_t trace_lines = 0, perf_records = 0;
+    uint64_t insns = 0;                      ///< the interpreter's count, one run per packet
+    uint64_t ref_runs = 0;                   ///< the cross-check reference's runs and time
+    double ref_ns = 0;
     ~bpfnic_session();
 };

@@ -23,6 +23,10 @@ struct PacketOutcome {
     std::vector<uint8_t> data;         ///< the frame that left (pass, tx, redirect), else empty
     RedirectTarget redirect;           ///< for XDP_REDIRECT
     uint64_t cycles = 0;               ///< core cycles (card)
+    /// Instructions executed: on the card the core's retired instructions (of the compiled
+    /// program: a fused pair counts once); in software the engine's own count (the interpreter's,
+    /// every eBPF instruction; the JIT does not count and leaves 0).
+    uint64_t insns = 0;
     double duration_ns = 0;
     std::string fault;                 ///< the engine's message when the run faulted
 };

@@ -69,7 +69,8 @@ PacketOutcome CrossCheck::run(const std::vector<uint8_t>& packet, const std::vec
     if (report_.engines.size() == 1)
         for (Target* t : others) report_.engines.push_back(t->name());
     snapshot();
-    const PacketOutcome ref = ref_.run(packet);
+    last_reference_ = ref_.run(packet);
+    const PacketOutcome& ref = last_reference_;
     const std::vector<uint64_t> ref_maps = ref_.map_digests();
     PacketOutcome first = ref;
     bool mismatch = false;

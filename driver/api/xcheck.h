@@ -30,6 +30,8 @@ public:
     PacketOutcome run(const std::vector<uint8_t>& packet, const std::vector<Target*>& others);
 
     const bpfnic_xcheck_report& report() const { return report_; }
+    /// The reference's outcome of the last packet (its instruction count and time included).
+    const PacketOutcome& last_reference() const { return last_reference_; }
     /// Continues the counts of an earlier cross-check (the program before a swap).
     void continue_from(const bpfnic_xcheck_report& earlier);
 
@@ -53,6 +55,7 @@ private:
     std::unique_ptr<MapSet> before_maps_;
     ExecEnv before_env_;
     bpfnic_xcheck_report report_;
+    PacketOutcome last_reference_;
 };
 
 }  // namespace bpfnic::api

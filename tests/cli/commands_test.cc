@@ -44,8 +44,12 @@ TEST(CliRun, SummaryCountsVerdicts) {
     EXPECT_EQ(r.rc, 0) << r.err;
     EXPECT_NE(r.out.find("packets:       50\n"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("verdicts:      aborted 0, drop 50, pass 0, tx 0, redirect 0\n"), std::string::npos) << r.out;
-    // Executed instructions come from the card's core counters: not counted in software.
-    EXPECT_NE(r.out.find("instructions:  not counted"), std::string::npos) << r.out;
+    // The interpreter counts what it executes: r0 = 1; exit.
+    EXPECT_NE(r.out.find("instructions:  2.0 per packet (executed by the interpreter)\n"), std::string::npos) << r.out;
+    const CliResult jit = run_cli({"run", example("xdp_drop"), "--engine", "jit", "--gen", "count=5"});
+    EXPECT_EQ(jit.rc, 0) << jit.err;
+    EXPECT_NE(jit.out.find("instructions:  not counted (the JIT does not count the instructions it executes)\n"),
+              std::string::npos) << jit.out;
     EXPECT_NE(r.out.find("ns per packet (interp)\n"), std::string::npos) << r.out;
 }
 
@@ -56,6 +60,8 @@ TEST(CliRun, JsonReportHasEveryKey) {
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_EQ(j["engine"], "interp");
     EXPECT_EQ(j["packets"], 100);
+    EXPECT_TRUE(j["instructions"].is_number());
+    EXPECT_GT(j["instructions_per_packet"].get<double>(), 2.0);  // the interpreter's count
     EXPECT_EQ(j["verdicts"]["drop"], 100);
     for (const char* v : {"aborted", "drop", "pass", "tx", "redirect"}) EXPECT_TRUE(j["verdicts"].contains(v)) << v;
     EXPECT_EQ(j["offloaded"], false);
@@ -257,13 +263,13 @@ TEST(CliDisasm, PrintsLlvmSyntax) {
     EXPECT_NE(c.out.find("    0:\tmov"), std::string::npos) << c.out;
 }
 
-// The first nine cells of the table row of a module (the timing cells that follow vary).
-std::vector<std::string> row(const std::string& table, const std::string& module) {
+// The first `n` cells of the table row of a module (nine: the timing cells that follow vary).
+std::vector<std::string> row(const std::string& table, const std::string& module, size_t n = 9) {
     std::istringstream lines(table);
     for (std::string line; std::getline(lines, line);) {
         std::istringstream cells(line);
         std::vector<std::string> out;
-        for (std::string c; out.size() < 9 && cells >> c;) out.push_back(c);
+        for (std::string c; out.size() < n && cells >> c;) out.push_back(c);
         if (!out.empty() && out[0] == module) return out;
     }
     ADD_FAILURE() << "no row for " << module << " in\n" << table;
@@ -290,6 +296,11 @@ TEST(CliDemo, TableForEveryModule) {
     EXPECT_EQ(row(r.out, "xdp_drop"), (std::vector<std::string>{"xdp_drop", "64", "0", "64", "0", "0", "0", "2", per_packet}));
     EXPECT_EQ(row(r.out, "xdp_pass"), (std::vector<std::string>{"xdp_pass", "64", "0", "0", "64", "0", "0", "2", per_packet}));
     EXPECT_EQ(row(r.out, "xdp1")[3], "64");
+    // The interpreter (the cross-check's reference) and the JIT are timed.
+    const std::vector<std::string> timed = row(r.out, "xdp1", 11);
+    ASSERT_EQ(timed.size(), 11u);
+    EXPECT_NE(timed[9], "-") << r.out;
+    EXPECT_NE(timed[10], "-") << r.out;
     EXPECT_NE(r.out.find("no mismatches: every engine that ran agrees with the interpreter on every packet"), std::string::npos) << r.out;
     const CliResult j = run_cli({"demo", "--examples", tmp.path().string(), "--gen", "count=8", "-j"});
     EXPECT_EQ(j.rc, 0) << j.err;

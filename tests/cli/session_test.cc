@@ -55,6 +55,7 @@ TEST_F(SessionTest, InterpreterByNameCountsVerdictsAndTime) {
         ASSERT_EQ(bpfnic_session__run(session_, p.data(), static_cast<uint32_t>(p.size()), &out), 0) << bpfnic_last_error();
         EXPECT_EQ(out.verdict, 1u);
         EXPECT_TRUE(out.data.empty());
+        EXPECT_EQ(out.insns, 2u);  // r0 = 1; exit
     }
     bpfnic_session_stats s;
     ASSERT_EQ(bpfnic_session__stats(session_, &s), 0);
@@ -64,6 +65,24 @@ TEST_F(SessionTest, InterpreterByNameCountsVerdictsAndTime) {
     EXPECT_EQ(s.engines[0].engine, "interp");
     EXPECT_EQ(s.engines[0].runs, 5u);
     EXPECT_FALSE(s.on_card);
+    EXPECT_TRUE(s.insns_counted);
+    EXPECT_EQ(s.insns, 10u);
+}
+
+TEST_F(SessionTest, JitDoesNotCountInstructions) {
+    open_device(false);
+    ASSERT_EQ(open(example("xdp_drop"), "jit"), 0) << bpfnic_last_error();
+    const auto p = packet(0);
+    bpfnic_session_packet out;
+    ASSERT_EQ(bpfnic_session__run(session_, p.data(), static_cast<uint32_t>(p.size()), &out), 0) << bpfnic_last_error();
+    EXPECT_EQ(out.verdict, 1u);
+    EXPECT_EQ(out.insns, 0u);
+    bpfnic_session_stats s;
+    ASSERT_EQ(bpfnic_session__stats(session_, &s), 0);
+    EXPECT_FALSE(s.insns_counted);
+    EXPECT_EQ(s.insns, 0u);
+    ASSERT_EQ(s.engines.size(), 1u);
+    EXPECT_EQ(s.engines[0].engine, "jit");
 }
 
 TEST_F(SessionTest, BadEnginesAndPackets) {
@@ -103,11 +122,14 @@ TEST_F(SessionTest, CardCountersAndCrossCheck) {
     const std::vector<std::string> engines = bpfnic_session__engines(session_);
     ASSERT_FALSE(engines.empty());
     EXPECT_EQ(engines[0], "interp");
+    uint64_t insns = 0;
     for (uint64_t i = 0; i < 8; ++i) {
         const auto p = packet(i);
         bpfnic_session_packet out;
         ASSERT_EQ(bpfnic_session__run(session_, p.data(), static_cast<uint32_t>(p.size()), &out), 0) << bpfnic_last_error();
         EXPECT_EQ(out.verdict, 1u);
+        EXPECT_GT(out.insns, 2u);  // the interpreter's count of xdp1 on this packet
+        insns += out.insns;
     }
     bpfnic_xcheck_report x;
     ASSERT_EQ(bpfnic_prog__xcheck_report(bpfnic_session__prog(session_), &x), 0);
@@ -115,7 +137,13 @@ TEST_F(SessionTest, CardCountersAndCrossCheck) {
     EXPECT_EQ(x.mismatches, 0u);
     bpfnic_session_stats s;
     ASSERT_EQ(bpfnic_session__stats(session_, &s), 0);
-    EXPECT_EQ(s.engines.size(), engines.size() - 1);  // the reference is not timed
+    // Every engine is timed, the reference first; the reference counts the instructions.
+    ASSERT_EQ(s.engines.size(), engines.size());
+    EXPECT_EQ(s.engines[0].engine, "interp");
+    EXPECT_EQ(s.engines[0].runs, 8u);
+    EXPECT_GT(s.engines[0].ns_total, 0.0);
+    EXPECT_TRUE(s.insns_counted);
+    EXPECT_EQ(s.insns, insns);
     if (!caps.hardware) {
         EXPECT_FALSE(s.on_card);
         bpfnic_core_counters c;
