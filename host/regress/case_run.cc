@@ -8,12 +8,13 @@
 #include "compiler/error.h"
 #include "driver/report.h"
 #include "driver/test_run.h"
+#include "host/driver_session.h"
 #include "host/object_select.h"
 #include "host/packet_source.h"
 #include "host/regress/expect.h"
 #include "host/regress/flow_part.h"
 #include "host/regress/histogram.h"
-#include "host/run_session.h"
+#include "host/run_command.h"
 
 namespace bpfnic::regress {
 
@@ -44,28 +45,36 @@ Produced execute(const RegressCase& c) {
                                                 prog_type_name(obj.programs[entry].type) + " is not supported (XDP only)");
     if (c.verify) verify_entry(obj, entry);
     PacketSource src = c.input_kind == "pcap" ? PacketSource::from_pcap(c.input) : PacketSource::from_spec(c.input);
-    SessionOptions so;
-    so.engine = c.engine;
-    so.repeat = c.repeat;
-    so.map_files = c.map_files;
-    RunSession session(obj, entry, so);
+    // The case runs on the driver: "hw" and "xcheck" on the simulated card when the build has one.
+    Device dev(c.engine == "hw" || c.engine == "xcheck");
+    SessionSpec spec;
+    spec.prog = obj.programs[entry].name;
+    spec.engine = c.engine;
+    spec.repeat = c.repeat;
+    Session session(dev, obj, spec);
+    std::vector<std::string> inits;
+    for (const auto& [name, path] : c.map_files) inits.push_back(name + "=" + path);
+    fill_maps(session.prog(), inits, "map");
 
     Produced p;
-    const auto& names = session.engine_names();
+    const std::vector<std::string> names = session.engines();
+    // The interpreter counts its instructions (alone, or as the cross-check's reference); the
+    // card's core counts cycles.
     p.have_insns = !names.empty() && names[0] == "interp";
-    p.have_cycles = std::find(names.begin(), names.end(), "hw") != names.end();
+    p.have_cycles = bpfnic_prog__offloaded(session.prog());
     PcapPacket pkt;
     while (src.next(pkt)) {
         if (c.parts > 1 && flow_part(pkt.data, c.parts) != c.part) continue;
         try {
-            const TestRunOutput& out = session.run_packet(pkt.data);
-            if (p.have_insns) p.insns.add(out.stats.insns);
-            if (p.have_cycles) p.cycles.add(session.last_output("hw")->stats.cycles);
+            const bpfnic_session_packet out = session.run(pkt.data);
+            if (p.have_insns) p.insns.add(out.insns);
+            if (p.have_cycles) p.cycles.add(out.cycles);
         } catch (const Error& e) {
-            throw Error(e.kind(), (src.kind() == "gen" ? "generated traffic" : src.description()) + ": " + e.what());
+            throw Error(e.kind(), (src.kind() == "gen" ? "generated traffic" : src.description()) + ": packet " +
+                                      std::to_string(src.index()) + ": " + e.what());
         }
     }
-    p.report = session.report();
+    p.report = session.report(obj, entry);
     p.report.input_kind = src.kind();
     p.report.input = src.description();
     return p;

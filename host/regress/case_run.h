@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Running one regression case on the project's run path (object, verifier, RunSession over pcap
-// or generated packets) and describing it as one result record (JSON, format in docs/regress.md).
+// Running one regression case on the project's run path (object, verifier, a driver session over
+// pcap or generated packets, cross-checked by the driver) and describing it as one result record
+// (JSON, format in docs/regress.md).
 #pragma once
 
 #include <string>
