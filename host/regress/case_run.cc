@@ -7,7 +7,6 @@
 
 #include "compiler/error.h"
 #include "driver/report.h"
-#include "driver/test_run.h"
 #include "host/driver_session.h"
 #include "host/object_select.h"
 #include "host/packet_source.h"
