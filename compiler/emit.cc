@@ -53,6 +53,13 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
         r.imm = j->k;
         return word_from_insn(r);
     }
+    if (auto* w = std::get_if<MovWide>(&o)) {
+        r.opcode = op::kClsAlu | 0xf0;
+        r.dst = w->dst.v;
+        r.off = static_cast<int16_t>(static_cast<uint16_t>(w->value >> 32));
+        r.imm = static_cast<int32_t>(static_cast<uint32_t>(w->value));
+        return word_from_insn(r);
+    }
     if (auto* c = std::get_if<CtxRead>(&o)) {
         r.opcode = op::kClsAlu64 | 0xf0;
         r.dst = c->dst.v;
@@ -63,7 +70,7 @@ uint64_t encode_slot(const Op& o, uint32_t addr) {
         [](const auto& i) -> Instruction {
             using T = std::decay_t<decltype(i)>;
             if constexpr (std::is_same_v<T, Alu3> || std::is_same_v<T, ExitImm> || std::is_same_v<T, CtxRead> ||
-                          std::is_same_v<T, JmpAddGt>)
+                          std::is_same_v<T, JmpAddGt> || std::is_same_v<T, MovWide>)
                 throw Error(ErrorKind::Internal, "unreachable");
             else
                 return i;

@@ -34,6 +34,11 @@ std::string format_slot(uint64_t slot, uint32_t bundle, uint64_t next_lane0) {
         const std::string name = r.imm >= 0 ? mir::ctx_field_name(static_cast<unsigned>(r.imm)) : "";
         return "r" + std::to_string(r.dst) + " = ctx." + (name.empty() ? std::to_string(r.imm) : name);
     }
+    if (r.opcode == (op::kClsAlu | 0xf0)) {
+        std::ostringstream v;
+        v << "0x" << std::hex << ((uint64_t{static_cast<uint16_t>(r.off)} << 32) | static_cast<uint32_t>(r.imm));
+        return "r" + std::to_string(r.dst) + " = " + v.str() + " wide";
+    }
     if (r.opcode == (op::kClsJmp | 0xe0)) return "exit " + std::to_string(r.imm);
     if (r.opcode == (op::kClsJmp | 0xf0 | op::kSrcX))
         return "if r" + std::to_string(r.dst) + " + " + std::to_string(r.imm) + " > r" + std::to_string(r.src) +

@@ -122,6 +122,7 @@ RegMask uses(const Op& op, const Platform& platform) {
                           [](const Alu3& i) -> RegMask { return static_cast<RegMask>(reg_bit(i.a) | value_mask(i.b)); },
                           [](const ExitImm&) -> RegMask { return 0; },
                           [](const CtxRead&) -> RegMask { return 0; },
+                          [](const MovWide&) -> RegMask { return 0; },
                           [](const JmpAddGt& j) -> RegMask { return static_cast<RegMask>(reg_bit(j.left) | reg_bit(j.right)); },
                       },
                       op);
@@ -141,6 +142,7 @@ RegMask defs(const Op& op) {
                           [](const CallLocal&) -> RegMask { return 1; },
                           [](const Alu3& i) -> RegMask { return reg_bit(i.dst); },
                           [](const CtxRead& i) -> RegMask { return reg_bit(i.dst); },
+                          [](const MovWide& i) -> RegMask { return reg_bit(i.dst); },
                           [](const auto&) -> RegMask { return 0; },
                       },
                       op);
@@ -157,13 +159,14 @@ bool is_terminator(const Op& op) {
 
 bool is_pure(const Op& op) {
     return std::holds_alternative<Bin>(op) || std::holds_alternative<Un>(op) || std::holds_alternative<LoadImm64>(op) ||
-           std::holds_alternative<Alu3>(op) || std::holds_alternative<CtxRead>(op);
+           std::holds_alternative<Alu3>(op) || std::holds_alternative<CtxRead>(op) || std::holds_alternative<MovWide>(op);
 }
 
 bool needs_lane0(const Op& op) {
     if (auto b = std::get_if<Bin>(&op))
         return b->op == Bin::Op::UDiv || b->op == Bin::Op::SDiv || b->op == Bin::Op::UMod || b->op == Bin::Op::SMod;
-    return !std::holds_alternative<Un>(op) && !std::holds_alternative<Alu3>(op) && !std::holds_alternative<CtxRead>(op);
+    return !std::holds_alternative<Un>(op) && !std::holds_alternative<Alu3>(op) && !std::holds_alternative<CtxRead>(op) &&
+           !std::holds_alternative<MovWide>(op);
 }
 
 size_t count_insns(const Module& m) {
@@ -219,6 +222,11 @@ std::string format(const Op& op) {
                                      bin_symbol(a.op) + " " + value_text(a.b) + "  ; alu3";
                           },
                           [](const ExitImm& e) { return "exit " + std::to_string(e.value) + "  ; r0 = imm, exit"; },
+                          [](const MovWide& w) {
+                              std::ostringstream v;
+                              v << "0x" << std::hex << w.value;
+                              return "r" + std::to_string(w.dst.v) + " = " + v.str() + "  ; wide move";
+                          },
                           [](const CtxRead& c) {
                               const std::string name = ctx_field_name(c.field);
                               const std::string f = name.empty() ? std::to_string(c.field) : name;

@@ -55,8 +55,16 @@ struct JmpAddGt {
     bool operator==(const JmpAddGt&) const = default;
 };
 
+/// dst = a 48-bit constant in one slot any lane can run (map window addresses, which a `mov`
+/// cannot hold and an lddw would take two lane-0 slots for).
+struct MovWide {
+    Reg dst;
+    uint64_t value;  ///< below 2^48
+    bool operator==(const MovWide&) const = default;
+};
+
 using Op = std::variant<Bin, Un, LoadImm64, Load, Store, Atomic, Jmp, Call, CallLocal, Exit, Alu3, ExitImm, CtxRead,
-                        JmpAddGt>;
+                        JmpAddGt, MovWide>;
 
 struct Insn {
     Op op;

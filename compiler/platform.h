@@ -57,6 +57,7 @@ struct HwParams {
     bool ext_exit_imm = true;                     ///< exit with an immediate verdict
     bool ext_ctx_read = true;                     ///< context-register reads in any lane
     bool ext_jgt_add = true;                      ///< bounds-check jump: if dst + imm > src
+    bool ext_mov_wide = true;                     ///< 48-bit constants in one slot, any lane
 };
 
 /// Something a platform leaves out, with the reason it gives when a program needs it.

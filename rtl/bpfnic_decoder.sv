@@ -66,6 +66,16 @@ module bpfnic_decoder #(
       d.src_x   = 1'b1;
       d.wr      = 1'b1;
       d.illegal = !dst_wr_ok || sreg != 4'd0 || off != 16'd0 || imm > 32'd5;
+    end else if (opc == bpfnic_pkg::OPC_MOV_WIDE) begin
+      // A 48-bit constant (map window addresses) in one slot: operand B is built in bpfnic_operand;
+      // off is cleared so the move is not read as a sign-extending one.
+      d.alu     = 1'b1;
+      d.alu_op  = bpfnic_pkg::ALU_MOV;
+      d.is64    = 1'b1;
+      d.src_x   = 1'b0;
+      d.off     = 16'd0;
+      d.wr      = 1'b1;
+      d.illegal = !dst_wr_ok || sreg != 4'd0;
     end else if ((cls == bpfnic_pkg::CLS_ALU || cls == bpfnic_pkg::CLS_ALU64) && hi == bpfnic_pkg::ALU_3OP) begin
       d.alu     = 1'b1;
       d.wr      = 1'b1;

@@ -5,7 +5,8 @@
  * Decodes the slot, reads its destination (operand A) and source (operand B: register, sign-
  * extended immediate, or the 64-bit lddw value with the upper half from the next bundle) through
  * forwarding read ports, and flags a load-use hazard on a lane-0 load in execute. Extension forms:
- * operand B of a context read is the context register; operand A of jgt-with-add is dst + imm.
+ * operand B of a context read is the context register, of a wide move the 48-bit constant
+ * {off, imm}; operand A of jgt-with-add is dst + imm.
  */
 `include "bpfnic_assert.svh"
 
@@ -74,6 +75,8 @@ module bpfnic_operand #(
       b_o = {imm_hi_i, d.imm};
     end else if (d.ctx_rd) begin
       b_o = {32'h0, ctx_field};
+    end else if (d.opcode == bpfnic_pkg::OPC_MOV_WIDE) begin
+      b_o = {16'h0, insn_i[31:16], d.imm};
     end else if (d.src_x || d.load) begin
       b_o = src_v;
     end else begin

@@ -101,6 +101,7 @@ package bpfnic_pkg;
   localparam logic [7:0] OPC_CTX_READ = 8'hf7;  // dst = context field imm (0..5)
   localparam logic [7:0] OPC_EXIT_IMM = 8'he5;  // r0 = sext(imm); exit
   localparam logic [7:0] OPC_JGT_ADD  = 8'hfd;  // if dst + sext(imm) > src (unsigned) goto +off
+  localparam logic [7:0] OPC_MOV_WIDE = 8'hf4;  // dst = (u64)(u16)off << 32 | (u32)imm
   localparam logic [3:0] ALU_3OP      = 4'he;   // ALU/ALU64 class: dst = src OP (imm | r[imm])
   localparam logic [63:0] STACK_BASE = 64'h0000_0000_0001_0000;  // 8 frames of 512 bytes
   localparam int unsigned FRAME_BYTES = 512;

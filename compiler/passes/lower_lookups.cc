@@ -109,9 +109,14 @@ bool lower_array_lookup(Module& m, Block& b, size_t i, const std::map<int32_t, K
     if (offset > INT32_MAX || mi + 1 > INT32_MAX) return false;
 
     std::vector<Insn> seq;
-    seq.push_back(Insn{Bin{Bin::Op::Mov, kR0, Imm{static_cast<int64_t>(mi + 1)}, true}, b.insns[i].pc});
-    seq.push_back(Insn{Bin{Bin::Op::Lsh, kR0, Imm{static_cast<int64_t>(hw.map_region_shift)}, true}, -1});
-    if (offset) seq.push_back(Insn{Bin{Bin::Op::Add, kR0, Imm{static_cast<int64_t>(offset)}, true}, -1});
+    const uint64_t address = (uint64_t{mi + 1} << hw.map_region_shift) + offset;
+    if (hw.ext_mov_wide && address < (uint64_t{1} << 48)) {
+        seq.push_back(Insn{MovWide{kR0, address}, b.insns[i].pc});
+    } else {
+        seq.push_back(Insn{Bin{Bin::Op::Mov, kR0, Imm{static_cast<int64_t>(mi + 1)}, true}, b.insns[i].pc});
+        seq.push_back(Insn{Bin{Bin::Op::Lsh, kR0, Imm{static_cast<int64_t>(hw.map_region_shift)}, true}, -1});
+        if (offset) seq.push_back(Insn{Bin{Bin::Op::Add, kR0, Imm{static_cast<int64_t>(offset)}, true}, -1});
+    }
     b.insns.erase(b.insns.begin() + static_cast<std::ptrdiff_t>(i));
     b.insns.insert(b.insns.begin() + static_cast<std::ptrdiff_t>(i), seq.begin(), seq.end());
     s.add("array lookups with a constant key lowered to addresses");

@@ -40,6 +40,9 @@ void lower_maps(Module& m, const PassOptions&, PassStats& s) {
             } else if (v <= UINT32_MAX) {
                 in.op = Bin{Bin::Op::Mov, dst, Imm{static_cast<int32_t>(static_cast<uint32_t>(v))}, false};
                 s.add("lddw lowered to mov32");
+            } else if (hw.ext_mov_wide && v < (uint64_t{1} << 48)) {
+                in.op = MovWide{dst, v};
+                s.add("lddw lowered to wide move");
             } else {
                 in.op = LoadImm64{dst, op::kPseudoImm64, static_cast<int32_t>(static_cast<uint32_t>(v)),
                                   static_cast<int32_t>(static_cast<uint32_t>(v >> 32))};

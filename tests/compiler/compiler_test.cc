@@ -67,13 +67,13 @@ TEST(LowerLookups, ConstantKeyArrayLookupsAndReadOnlyLoads) {
     EXPECT_EQ(s.counts["loads from read-only maps folded to constants"], 1u);
     EXPECT_EQ(count_lookup_calls(), before - lowered);
     EXPECT_EQ(count_lookup_calls(), 3u) << "conntrack twice and open_services stay helper calls";
-    // fw_stats is map 2: its window starts at 3 << 32, built by `r0 = 3; r0 <<= 32; r0 += key * 8`.
+    // fw_stats is map 2: its window starts at 3 << 32; each address is one wide move of
+    // 3 << 32 + key * 8.
     bool saw_window = false;
     for (const mir::Block& b : m.blocks)
-        for (size_t i = 0; i + 1 < b.insns.size(); ++i)
-            if (auto* mv = std::get_if<Bin>(&b.insns[i].op); mv && mv->op == Bin::Op::Mov && mv->dst.v == 0)
-                if (auto* sh = std::get_if<Bin>(&b.insns[i + 1].op); sh && sh->op == Bin::Op::Lsh && sh->dst.v == 0)
-                    saw_window |= std::get<Imm>(mv->v).v == 3 && std::get<Imm>(sh->v).v == 32;
+        for (const mir::Insn& in : b.insns)
+            if (auto* w = std::get_if<mir::MovWide>(&in.op); w && w->dst.v == 0)
+                saw_window |= (w->value >> 32) == 3 && (w->value & 0xffffffff) % 8 == 0 && (w->value & 0xffffffff) < 7 * 8;
     EXPECT_TRUE(saw_window);
 }
 
