@@ -5,8 +5,10 @@
 // to the end of P, ahead of P's jump, when: their operands are not written by instructions left in
 // S before them; they do not clobber what those instructions read or write; their result is not
 // read by P's jump; and on P's other successor the register is dead (so the early write is
-// invisible there). When P simply falls into S, S is merged into P whole. Runs with two or more
-// lanes (with one lane it would only move work from one path to the other).
+// invisible there). When P simply falls into S, S is merged into P whole. A join block whose
+// predecessors all go only to it gives its leading pure instructions to each of them (three or
+// more lanes: the copies need spare lanes). Runs with
+// two or more lanes (with one lane it would only move work from one path to the other).
 #include <algorithm>
 
 #include "compiler/passes/liveness.h"
@@ -26,11 +28,50 @@ bool is_func_entry(const Module& m, uint32_t b) {
 
 namespace {
 
+// A join block S all of whose predecessors go nowhere but S (a goto or a fall-through): S's
+// leading pure instructions are copied to the end of every predecessor, where they fill lanes
+// beside the goto instead of taking a bundle of their own in S. Every path into S runs them just
+// before entering it, as before.
+bool hoist_into_all(Module& m, uint32_t si, PassStats& s) {
+    Block& sb = m.blocks[si];
+    for (uint32_t pi : sb.preds) {
+        const Block& pb = m.blocks[pi];
+        if (pi == si || pb.func != sb.func || pb.succs.size() != 1 || pb.succs[0] != si) return false;
+        if (!pb.insns.empty() && is_terminator(pb.insns.back().op)) {
+            const auto* j = std::get_if<Jmp>(&pb.insns.back().op);
+            if (!j || j->cond != Jmp::Cond::Always) return false;
+        }
+    }
+    size_t n = 0;
+    RegMask defs_so_far = 0;
+    while (n < sb.insns.size() && is_pure(sb.insns[n].op) && !is_terminator(sb.insns[n].op) &&
+           !(defs(sb.insns[n].op) & 0x400)) {
+        defs_so_far |= defs(sb.insns[n].op);
+        ++n;
+    }
+    if (n == 0) return false;
+    for (uint32_t pi : sb.preds) {
+        Block& pb = m.blocks[pi];
+        const bool jumps = !pb.insns.empty() && is_terminator(pb.insns.back().op);
+        pb.insns.insert(jumps ? pb.insns.end() - 1 : pb.insns.end(), sb.insns.begin(),
+                        sb.insns.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    sb.insns.erase(sb.insns.begin(), sb.insns.begin() + static_cast<std::ptrdiff_t>(n));
+    s.add("instructions of join blocks copied into their predecessors", n);
+    return true;
+}
+
 // Applies the first hoist or merge found; false when there is none.
-bool hoist_one(Module& m, const Liveness& live, PassStats& s) {
+bool hoist_one(Module& m, const Liveness& live, unsigned lanes, PassStats& s) {
     for (uint32_t si = 0; si < m.blocks.size(); ++si) {
         Block& sb = m.blocks[si];
-        if (sb.insns.empty() || sb.preds.size() != 1 || is_func_entry(m, si)) continue;
+        if (sb.insns.empty() || is_func_entry(m, si)) continue;
+        if (sb.preds.size() >= 2) {
+            // Copies need lanes to spare beside the predecessors' own work.
+            if (lanes >= 3 && hoist_into_all(m, si, s)) return true;
+            continue;
+        }
+        if (sb.preds.size() != 1) continue;
         const uint32_t pi = sb.preds[0];
         Block& pb = m.blocks[pi];
         if (pi == si || pb.func != sb.func || pb.insns.empty()) continue;
@@ -78,7 +119,7 @@ void hoist(Module& m, const PassOptions& o, PassStats& s) {
     // reads them on entry), which the next decision must see.
     for (size_t step = 0; step < 4 * count_insns(m) + 16; ++step) {
         cfg(m, o, s);
-        if (!hoist_one(m, compute_liveness(m), s)) break;
+        if (!hoist_one(m, compute_liveness(m), o.lanes, s)) break;
     }
     cfg(m, o, s);
 }
