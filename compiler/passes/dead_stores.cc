@@ -10,6 +10,7 @@
 #include <bitset>
 
 #include "compiler/passes/pass.h"
+#include "compiler/passes/stack_access.h"
 #include "compiler/verifier/verifier.h"
 
 namespace bpfnic::passes {
@@ -53,14 +54,6 @@ bool any_in(const Bytes& b, int at, int width) {
         const int i = at + k + kFrame;
         if (i < 0 || i >= kFrame || b.test(static_cast<size_t>(i))) return true;  // out of frame: keep
     }
-    return false;
-}
-
-bool call_gets_stack_pointer(const Module& m, const Insn& in) {
-    if (in.pc < 0) return true;
-    const InsnFacts& f = m.facts->insns.at(static_cast<size_t>(in.pc));
-    for (int r = 1; r <= 5; ++r)
-        if (f.regs[r].mixed || f.regs[r].type == RegType::Stack) return true;
     return false;
 }
 
