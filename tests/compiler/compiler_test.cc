@@ -117,6 +117,8 @@ TEST(CombineCopies, MacCopyBecomesWordAndHalfword) {
     // The halfword parked at r10 - 4 comes back after its register was reused: a spare register
     // keeps a copy.
     EXPECT_EQ(by_pass["forward_stores"]["stack loads forwarded through a spare register"], 1u);
+    // The source address's upper word is read as two halfwords: they join into one word load.
+    EXPECT_EQ(by_pass["combine_loads"]["halfword-load pairs joined into word loads"], 1u);
     off.disable = {"forward_stores"};
     EXPECT_GT(compile_program(obj.programs[0], obj.maps, software_xdp_platform(), off).bundles, r.bundles);
 }
