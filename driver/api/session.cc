@@ -195,8 +195,10 @@ int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size
     }
     ++session->packets;
     count(session->verdicts, o.verdict);
-    const uint64_t software_insns = p.xcheck ? p.xcheck->last_reference().insns : o.insns;
-    if (interp_counts(p)) session->insns += software_insns;
+    // The engine's count (the card's retired instructions, the interpreter's, 0 from the JIT); in
+    // cross-check mode the reference's.
+    const uint64_t insns = p.xcheck ? p.xcheck->last_reference().insns : o.insns;
+    if (interp_counts(p)) session->insns += insns;
     if (EngineTarget* sw = output_engine(p)) {
         session->trace_lines += sw->env().trace.size();
         session->perf_records += sw->env().perf.size();
@@ -205,7 +207,7 @@ int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size
     out->data = std::move(o.data);
     out->redirect = o.redirect;
     out->cycles = o.cycles;
-    out->insns = p.offloaded && !p.xcheck ? o.insns : software_insns;
+    out->insns = insns;
     return 0;
 }
 
