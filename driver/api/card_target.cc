@@ -460,7 +460,8 @@ std::vector<uint64_t> CardTarget::map_digests() {
     const MailboxReply r =
         guarded([&] { return mbox_.call(fw::kCmdMapDigest, Args{}, {}, static_cast<uint32_t>(8 * shapes_.size())); });
     std::vector<uint64_t> out(shapes_.size());
-    if (r.status == fw::kStOk) std::memcpy(out.data(), r.data.data(), 8 * std::min<size_t>(out.size(), r.args[0]));
+    if (r.status == fw::kStOk && !out.empty())  // no maps: data() may be null
+        std::memcpy(out.data(), r.data.data(), 8 * std::min<size_t>(out.size(), r.args[0]));
     return out;
 }
 
