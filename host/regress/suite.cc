@@ -67,7 +67,8 @@ public:
 
     void only_keys(const json& obj, const std::string& where, std::initializer_list<const char*> keys) const {
         if (!obj.is_object()) fail(where, "expected an object");
-        for (const auto& [k, v] : obj.items()) {
+        for (const auto& item : obj.items()) {
+            const std::string& k = item.key();  // not a structured binding: clang 14 cannot capture those
             if (std::none_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; })) {
                 std::string known;
                 for (const char* x : keys) known += std::string(known.empty() ? "" : ", ") + x;
