@@ -130,8 +130,8 @@ json maps_to_json(MapSet& maps) {
     return j;
 }
 
-void map_from_json(Map& map, const json& j, const std::string& what) {
-    const MapDef& d = map.def();
+void for_each_json_map_entry(const json& j, const std::string& what, const std::string& map_name, size_t key_size,
+                             size_t value_size, const MapEntryFn& update) {
     const json* entries = &j;
     if (j.is_object()) {
         if (!j.contains("entries")) throw Error(ErrorKind::BadInput, what + ": no \"entries\" array");
@@ -145,16 +145,25 @@ void map_from_json(Map& map, const json& j, const std::string& what) {
             throw Error(ErrorKind::BadInput, where + ": not an object with \"key\" and \"value\" strings");
         const auto key = parse_hex_bytes(e["key"].get<std::string>(), where + " key");
         const auto value = parse_hex_bytes(e["value"].get<std::string>(), where + " value");
-        if (key.size() != d.key_size)
-            throw Error(ErrorKind::BadInput, where + ": key has " + std::to_string(key.size()) + " bytes, map '" + d.name +
-                                                 "' needs " + std::to_string(d.key_size));
-        if (value.size() != map.host_value_size())
+        if (key.size() != key_size)
+            throw Error(ErrorKind::BadInput, where + ": key has " + std::to_string(key.size()) + " bytes, map '" +
+                                                 map_name + "' needs " + std::to_string(key_size));
+        if (value.size() != value_size)
             throw Error(ErrorKind::BadInput, where + ": value has " + std::to_string(value.size()) + " bytes, map '" +
-                                                 d.name + "' needs " + std::to_string(map.host_value_size()));
-        const int rc = map.update(key.data(), value.data(), update_flag::kAny);
-        if (rc != 0)
-            throw Error(ErrorKind::BadInput, where + ": update of map '" + d.name + "' failed: " + std::strerror(-rc));
+                                                 map_name + "' needs " + std::to_string(value_size));
+        update(key, value, where);
     }
+}
+
+void map_from_json(Map& map, const json& j, const std::string& what) {
+    const MapDef& d = map.def();
+    for_each_json_map_entry(j, what, d.name, d.key_size, map.host_value_size(),
+                            [&](const std::vector<uint8_t>& key, const std::vector<uint8_t>& value, const std::string& where) {
+                                const int rc = map.update(key.data(), value.data(), update_flag::kAny);
+                                if (rc != 0)
+                                    throw Error(ErrorKind::BadInput, where + ": update of map '" + d.name +
+                                                                         "' failed: " + std::strerror(-rc));
+                            });
 }
 
 }  // namespace bpfnic

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -75,6 +76,14 @@ nlohmann::json map_to_json(Map& map);
 /// {"key", "value"} entries. Throws bpfnic::Error (BadInput) naming what and the entry when a key
 /// or value is not hex or has the wrong size, or the update fails (with the errno).
 void map_from_json(Map& map, const nlohmann::json& j, const std::string& what);
+
+/// The entries of map JSON in either of map_from_json()'s forms, each checked (hex, key_size and
+/// value_size bytes, messages naming what, the entry and map_name) and passed to `update` with the
+/// entry's name for its own error messages. Serves every way of filling a map from JSON.
+using MapEntryFn =
+    std::function<void(const std::vector<uint8_t>& key, const std::vector<uint8_t>& value, const std::string& where)>;
+void for_each_json_map_entry(const nlohmann::json& j, const std::string& what, const std::string& map_name,
+                             size_t key_size, size_t value_size, const MapEntryFn& update);
 
 /// Space-separated lowercase hex bytes ("0a 00 00 01").
 std::string hex_bytes(const uint8_t* p, size_t n);

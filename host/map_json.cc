@@ -67,29 +67,14 @@ json prog_maps_to_json(bpfnic_prog* prog) {
 
 void prog_map_from_json(bpfnic_map* map, const json& j, const std::string& what) {
     const MapDef& d = *bpfnic_map__def(map);
-    const size_t value_size = bpfnic_map__value_size(map);
-    const json* entries = &j;
-    if (j.is_object()) {
-        if (!j.contains("entries")) throw Error(ErrorKind::BadInput, what + ": no \"entries\" array");
-        entries = &j["entries"];
-    }
-    if (!entries->is_array()) throw Error(ErrorKind::BadInput, what + ": \"entries\" is not an array");
-    size_t n = 0;
-    for (const auto& e : *entries) {
-        const std::string where = what + ": entry " + std::to_string(n++);
-        if (!e.is_object() || !e.contains("key") || !e.contains("value") || !e["key"].is_string() || !e["value"].is_string())
-            throw Error(ErrorKind::BadInput, where + ": not an object with \"key\" and \"value\" strings");
-        const auto key = parse_hex_bytes(e["key"].get<std::string>(), where + " key");
-        const auto value = parse_hex_bytes(e["value"].get<std::string>(), where + " value");
-        if (key.size() != d.key_size)
-            throw Error(ErrorKind::BadInput, where + ": key has " + std::to_string(key.size()) + " bytes, map '" + d.name +
-                                                 "' needs " + std::to_string(d.key_size));
-        if (value.size() != value_size)
-            throw Error(ErrorKind::BadInput, where + ": value has " + std::to_string(value.size()) + " bytes, map '" +
-                                                 d.name + "' needs " + std::to_string(value_size));
-        const int rc = bpfnic_map__update_elem(map, key.data(), key.size(), value.data(), value.size(), 0);
-        if (rc) throw Error(ErrorKind::BadInput, where + ": update of map '" + d.name + "' failed: " + bpfnic_last_error());
-    }
+    for_each_json_map_entry(j, what, d.name, d.key_size, bpfnic_map__value_size(map),
+                            [&](const std::vector<uint8_t>& key, const std::vector<uint8_t>& value, const std::string& where) {
+                                const int rc = bpfnic_map__update_elem(map, key.data(), key.size(), value.data(),
+                                                                       value.size(), 0);
+                                if (rc)
+                                    throw Error(ErrorKind::BadInput, where + ": update of map '" + d.name +
+                                                                         "' failed: " + bpfnic_last_error());
+                            });
 }
 
 }  // namespace bpfnic
