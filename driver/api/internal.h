@@ -32,6 +32,8 @@ int fail(int err, const std::string& msg);
 int errno_of(const Error& e);
 void clear_error();
 const char* last_error_text();
+/// Adds one packet's verdict to v (anything but drop, pass, tx and redirect counts as aborted).
+void count_verdict(bpfnic_verdicts& v, uint32_t verdict);
 }  // namespace bpfnic::api
 
 struct bpfnic_dev {

@@ -13,6 +13,16 @@
 using namespace bpfnic;
 using namespace bpfnic::api;
 
+void bpfnic::api::count_verdict(bpfnic_verdicts& v, uint32_t verdict) {
+    switch (verdict) {
+        case kXdpDrop: ++v.drop; break;
+        case kXdpPass: ++v.pass; break;
+        case kXdpTx: ++v.tx; break;
+        case kXdpRedirect: ++v.redirect; break;
+        default: ++v.aborted; break;
+    }
+}
+
 namespace {
 
 PacketOutcome run_packet(bpfnic_prog& p, const std::vector<uint8_t>& packet) {
@@ -41,23 +51,13 @@ void note_fault(bpfnic_prog& p, const PacketOutcome& o) {
     }
 }
 
-void count(bpfnic_verdicts& v, uint32_t verdict) {
-    switch (verdict) {
-        case kXdpDrop: ++v.drop; break;
-        case kXdpPass: ++v.pass; break;
-        case kXdpTx: ++v.tx; break;
-        case kXdpRedirect: ++v.redirect; break;
-        default: ++v.aborted; break;
-    }
-}
-
 /// Runs packets one by one on the program's software primary, adding to `r`.
 void run_software(bpfnic_prog& prog, const std::vector<std::vector<uint8_t>>& packets, bpfnic_batch_result& r) {
     for (const auto& pkt : packets) {
         const PacketOutcome o = run_packet(prog, pkt);
         note_fault(prog, o);
         ++r.packets_in;
-        count(r.verdicts, o.verdict);
+        count_verdict(r.verdicts, o.verdict);
         r.cycles += o.cycles;
         r.duration_ns += o.duration_ns;
         if (o.verdict == kXdpPass) r.passed.push_back(o.data);

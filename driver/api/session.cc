@@ -65,16 +65,6 @@ int load_interp(bpfnic_dev* dev, const Object& obj, const char* prog_name, bool 
     return 0;
 }
 
-void count(bpfnic_verdicts& v, uint32_t verdict) {
-    switch (verdict) {
-        case kXdpDrop: ++v.drop; break;
-        case kXdpPass: ++v.pass; break;
-        case kXdpTx: ++v.tx; break;
-        case kXdpRedirect: ++v.redirect; break;
-        default: ++v.aborted; break;
-    }
-}
-
 /// The software engine whose bpf_trace_printk lines and perf records a packet's result reports:
 /// the cross-check's reference, else the program's engine when it runs in software.
 EngineTarget* output_engine(bpfnic_prog& p) {
@@ -194,7 +184,7 @@ int bpfnic_session__run(bpfnic_session* session, const void* data, uint32_t size
         return fail(errno_of(e), e.what());
     }
     ++session->packets;
-    count(session->verdicts, o.verdict);
+    count_verdict(session->verdicts, o.verdict);
     // The engine's count (the card's retired instructions, the interpreter's, 0 from the JIT); in
     // cross-check mode the reference's.
     const uint64_t insns = p.xcheck ? p.xcheck->last_reference().insns : o.insns;
